@@ -1,0 +1,66 @@
+"""gen.yaml: the few choices a spec folder makes about its SDK."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import BuildError, Problem
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str  # the API folder's name; output goes to out/<name>/
+    package: str
+    sdk_class: str
+    version: str = "0.1.0"
+    title: str | None = None
+
+
+_PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_CLASS = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+
+
+def default_config(name: str) -> Config:
+    package = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_") or "sdk"
+    if package[0].isdigit():
+        package = "sdk_" + package
+    sdk_class = "".join(p.capitalize() for p in package.split("_") if p) or "Sdk"
+    return Config(name=name, package=package, sdk_class=sdk_class)
+
+
+def load_config(path: Path | None, name: str, display: str = "") -> Config:
+    base = default_config(name)
+    if path is None or not path.exists():
+        return base
+    shown = display or str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError([Problem(shown, "", f"invalid YAML: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise BuildError([Problem(shown, "", "gen.yaml must be a mapping")])
+    problems = []
+    known = {"package", "sdk_class", "version", "title"}
+    for key in data:
+        if key not in known:
+            problems.append(Problem(shown, f"/{key}", f"unknown setting; expected one of {', '.join(sorted(known))}"))
+    package = str(data.get("package", base.package))
+    sdk_class = str(data.get("sdk_class", base.sdk_class))
+    if not _PACKAGE.match(package):
+        problems.append(Problem(shown, "/package", f"{package!r} is not a valid Python package name"))
+    if not _CLASS.match(sdk_class):
+        problems.append(Problem(shown, "/sdk_class", f"{sdk_class!r} is not a valid class name"))
+    if problems:
+        raise BuildError(problems)
+    title = data.get("title")
+    return Config(
+        name=name,
+        package=package,
+        sdk_class=sdk_class,
+        version=str(data.get("version", base.version)),
+        title=str(title) if title is not None else None,
+    )

@@ -1,0 +1,131 @@
+"""Turning spec names into Python names: deterministic, collision-free, never invalid."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+# Attributes of pydantic.BaseModel a field must not shadow. Written out rather than read from the
+# installed pydantic so that the output does not depend on the machine that generates it.
+PYDANTIC_RESERVED = frozenset(
+    """
+    construct copy dict from_orm json model_computed_fields model_config model_construct model_copy
+    model_dump model_dump_json model_extra model_fields model_fields_set model_json_schema
+    model_parametrized_name model_post_init model_rebuild model_validate model_validate_json
+    model_validate_strings parse_file parse_obj parse_raw schema schema_json update_forward_refs
+    validate
+    """.split()
+)
+
+# Names the annotations of a generated model use. pydantic resolves annotations with the class body
+# in scope, so a field called `date` would turn a later `date` annotation into that field's default.
+SHADOWED = frozenset(
+    """
+    List Dict Any Union Literal Optional Nullable OptionalNullable UNSET Unset BaseModel TypedDict
+    NotRequired Annotated Field date datetime bool int float str bytes
+    """.split()
+)
+
+# Declaration names that would collide with what every models module imports.
+RESERVED_TYPE_NAMES = frozenset(
+    """
+    BaseModel Unset UNSET Nullable Optional OptionalNullable List Dict Any Union Literal TypedDict
+    NotRequired Annotated Discriminator Tag OpenStrEnum OpenIntEnum UnknownVariant date datetime
+    """.split()
+)
+
+# Words inside one chunk: "HTTPCode" → HTTP, Code; "createdAt" → created, At. Letters beyond ASCII
+# count as lower case, so "café" and "名前" stay whole.
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][^\W_A-Z])|[A-Z]?[^\W_A-Z]+|[A-Z]+")
+
+
+def _ascii_words(text: str) -> list[str]:
+    # NFKC first: it is how Python itself normalises identifiers.
+    normalized = unicodedata.normalize("NFKC", text)
+    return [c for c in re.split(r"[\W_]+", normalized) if c]
+
+
+def pascal(text: str) -> str:
+    """`chat_completion` → `ChatCompletion`; `FTModelOut` stays; `model-list` → `ModelList`."""
+    parts = _ascii_words(text)
+    name = "".join(p[:1].upper() + p[1:] for p in parts)
+    return _identifier(name, prefix="Type")
+
+
+def _snake_words(text: str) -> list[str]:
+    words: list[str] = []
+    for chunk in _ascii_words(text):
+        found = _WORD.findall(chunk)
+        words.extend(w.lower() for w in (found or [chunk]))
+    return words
+
+
+def snake(text: str) -> str:
+    """`createdAt` → `created_at`; `HTTPCode` → `http_code`; `a.b-c` → `a_b_c`."""
+    return _identifier("_".join(_snake_words(text)), prefix="field")
+
+
+def upper_snake(text: str) -> str:
+    """An enum member name; the caller deals with a leading digit or an empty result."""
+    return "_".join(_snake_words(text)).upper()
+
+
+def _identifier(name: str, prefix: str) -> str:
+    name = "".join(ch for ch in name if ch.isidentifier() or ch.isdigit() or ch == "_")
+    if not name:
+        return prefix
+    if not name[0].isidentifier():
+        name = f"{prefix}_{name}" if prefix.islower() else f"{prefix}{name}"
+    if not name.isidentifier():
+        name = re.sub(r"\W", "_", name)
+    return name
+
+
+def field_name(wire: str) -> str:
+    # Soft keywords (match, case, type) are valid names: leaving them alone also keeps the output
+    # the same whichever Python version runs gen.
+    name = snake(wire)
+    if keyword.iskeyword(name) or name in PYDANTIC_RESERVED:
+        return name + "_"
+    if name in SHADOWED or name.startswith("_"):
+        return name.lstrip("_") + "_" if name.lstrip("_") else "field_"
+    return name
+
+
+class Namer:
+    """Hands out unique names; case-insensitively, because module files are named in lower case."""
+
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+        self._taken: set[str] = {r.lower() for r in reserved}
+
+    def claim(self, wanted: str, twin: bool = False) -> str:
+        """A free name; with `twin`, `<name>TypedDict` must be free too, and is taken with it."""
+
+        def free(candidate: str) -> bool:
+            return candidate.lower() not in self._taken and not (
+                twin and (candidate + "TypedDict").lower() in self._taken
+            )
+
+        name, n = wanted, 1
+        while not free(name):
+            n += 1
+            name = f"{wanted}{n}"
+        self._taken.add(name.lower())
+        if twin:
+            self._taken.add((name + "TypedDict").lower())
+        return name
+
+
+def unique(names: list[str], sep: str = "_") -> list[str]:
+    """Make a list of names unique, keeping the first occurrence as it is."""
+    seen: set[str] = set()
+    out = []
+    for wanted in names:
+        name, n = wanted, 1
+        while name in seen:
+            n += 1
+            name = f"{wanted}{sep}{n}"
+        seen.add(name)
+        out.append(name)
+    return out

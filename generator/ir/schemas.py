@@ -1,0 +1,473 @@
+"""JSON Schema (OpenAPI flavour) → IR types and declarations.
+
+Every component schema becomes a named declaration. An inline schema that needs a name (an object, an
+enum, a union) is named after where it sits: `ChatCompletionStreamRequest.stop` →
+`ChatCompletionStreamRequestStop`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any, Iterator
+
+from ..problems import Problem, escape_pointer_token
+from . import types as t
+from .naming import RESERVED_TYPE_NAMES, Namer, field_name, pascal, unique, upper_snake
+
+Schema = dict[str, Any]
+
+_NULL_TYPES = ("null",)
+
+
+def _is_null_schema(s: Any) -> bool:
+    if not isinstance(s, dict):
+        return False
+    if s.get("type") == "null" or s.get("type") == ["null"]:
+        return True
+    if "const" in s and s["const"] is None and len(s) <= 3:
+        return True
+    return s.get("enum") == [None]
+
+
+def _decode_token(token: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(token).replace("~1", "/").replace("~0", "~")
+
+
+class SchemaConverter:
+    def __init__(self, root: dict[str, Any], file: str, problems: list[Problem]) -> None:
+        self.root = root
+        self.file = file
+        self.problems = problems
+        self.namer = Namer(RESERVED_TYPE_NAMES)
+        self.declarations: dict[str, t.Declaration] = {}
+        # Pointer of a schema → the Ref naming it; filled for components up front so that recursion
+        # and forward references resolve before the target is built.
+        self._refs: dict[str, t.Ref] = {}
+        self._building: set[str] = set()
+        self._nullable_memo: dict[str, bool] = {}
+
+    # ------------------------------------------------------------ entry points
+
+    def declare_components(self) -> None:
+        schemas = self.root.get("components", {}).get("schemas", {}) or {}
+        for wire_name, schema in schemas.items():
+            ptr = "/components/schemas/" + escape_pointer_token(wire_name)
+            kind = self._classify(schema)
+            self._refs[ptr] = self._claim(pascal(wire_name), kind)
+        for wire_name, schema in schemas.items():
+            ptr = "/components/schemas/" + escape_pointer_token(wire_name)
+            self._declare(ptr, schema, self._refs[ptr])
+
+    def type_of(self, schema: Any, ptr: str, ctx: str) -> t.Type:
+        """The type of a schema at `ptr`; `ctx` names any inline declaration it needs."""
+        if schema is True or schema is None:
+            return t.ANY
+        if schema is False or not isinstance(schema, dict):
+            return t.ANY
+        if "$ref" in schema:
+            inner = self._ref_type(schema["$ref"], ptr)
+            if isinstance(inner, t.Ref) and (schema.get("nullable") is True or self._nullable_target(schema["$ref"])):
+                return t.NullableOf(inner)
+            return inner
+        nullable, body = self._split_null(schema)
+        inner = self._type_of_non_null(body, ptr, ctx)
+        if nullable and not isinstance(inner, t.NullableOf):
+            return t.NullableOf(inner)
+        return inner
+
+    # ------------------------------------------------------------ helpers
+
+    def warn(self, ptr: str, message: str) -> None:
+        self.problems.append(Problem(self.file, ptr, message, warning=True))
+
+    def error(self, ptr: str, message: str) -> None:
+        self.problems.append(Problem(self.file, ptr, message))
+
+    def _claim(self, wanted: str, kind: t.DeclKind) -> t.Ref:
+        name = self.namer.claim(wanted, twin=kind != "enum")
+        return t.Ref(name, kind, name.lower())
+
+    def resolve(self, ref: str, at: str) -> tuple[str, Any] | None:
+        if not ref.startswith("#"):
+            self.error(at, f"$ref {ref!r} is not local; the loader should have bundled it")
+            return None
+        node: Any = self.root
+        for token in ref[1:].split("/")[1:] if ref != "#" else []:
+            token = _decode_token(token)
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                self.error(at, f"$ref {ref!r} does not resolve")
+                return None
+        return ref[1:], node
+
+    def deref(self, schema: Any, ptr: str) -> tuple[Any, str]:
+        """Follow `$ref`s until a schema that is not a bare reference; cycles stop the walk."""
+        seen = set()
+        while isinstance(schema, dict) and "$ref" in schema and schema["$ref"] not in seen:
+            seen.add(schema["$ref"])
+            found = self.resolve(schema["$ref"], ptr)
+            if found is None:
+                return {}, ptr
+            ptr, schema = found
+        return schema, ptr
+
+    def _ref_type(self, ref: str, at: str) -> t.Type:
+        found = self.resolve(ref, at)
+        if found is None:
+            return t.ANY
+        target_ptr, target = found
+        if target_ptr in self._refs:
+            return self._refs[target_ptr]
+        # A reference into the middle of something (not a component): give it a name from its location.
+        last = _decode_token(target_ptr.rsplit("/", 1)[-1])
+        if target_ptr in self._building:
+            self.error(at, f"$ref {ref!r} refers to itself without passing through a named schema")
+            return t.ANY
+        self._building.add(target_ptr)
+        try:
+            return self.type_of(target, target_ptr, pascal(last))
+        finally:
+            self._building.discard(target_ptr)
+
+    def _nullable_target(self, ref: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a named schema admits null; a reference to it then does too."""
+        if ref in self._nullable_memo:
+            return self._nullable_memo[ref]
+        found = self.resolve(ref, "") if ref not in seen else None
+        result = False
+        if found is not None and isinstance(found[1], dict):
+            target = found[1]
+            if "$ref" in target:
+                result = target.get("nullable") is True or self._nullable_target(target["$ref"], seen | {ref})
+            else:
+                result = self._split_null(target)[0]
+        self._nullable_memo[ref] = result
+        return result
+
+    def _split_null(self, schema: Schema) -> tuple[bool, Schema]:
+        """Nullability in its three spellings, and the schema without it."""
+        nullable = schema.get("nullable") is True
+        body = {k: v for k, v in schema.items() if k != "nullable"} if nullable else schema
+        typ = schema.get("type")
+        if isinstance(typ, list) and "null" in typ:
+            nullable = True
+            rest = [x for x in typ if x != "null"]
+            body = {**body, "type": rest[0] if len(rest) == 1 else rest}
+            if not rest:
+                body = {k: v for k, v in body.items() if k != "type"}
+                body["type"] = "null"
+        for key in ("anyOf", "oneOf"):
+            members = body.get(key)
+            if isinstance(members, list) and any(_is_null_schema(m) for m in members):
+                nullable = True
+                body = {**body, key: [m for m in members if not _is_null_schema(m)]}
+        enum = body.get("enum")
+        if isinstance(enum, list) and None in enum and len(enum) > 1:
+            nullable = True
+            body = {**body, "enum": [v for v in enum if v is not None]}
+        return nullable, body
+
+    def _classify(self, schema: Any) -> t.DeclKind:
+        if not isinstance(schema, dict) or "$ref" in schema:
+            return "alias"
+        _, body = self._split_null(schema)
+        for key in ("anyOf", "oneOf"):
+            members = body.get(key)
+            if isinstance(members, list) and members and not body.get("properties"):
+                if len(members) > 1:
+                    return "union"
+                return self._classify(members[0]) if "$ref" not in members[0] else "alias"
+        if isinstance(body.get("allOf"), list) and body["allOf"]:
+            if len(body["allOf"]) == 1 and not body.get("properties"):
+                only = body["allOf"][0]
+                return "alias" if "$ref" in only else self._classify(only)
+            return "model"
+        enum = body.get("enum")
+        if isinstance(enum, list) and len(enum) > 1 and self._enum_base(enum) is not None:
+            return "enum"
+        typ = body.get("type")
+        if isinstance(typ, list) and len(typ) > 1:
+            return "union"
+        if body.get("properties") or (typ == "object" and _has_typed_extras(body) is False and body.get("allOf")):
+            return "model"
+        return "alias"
+
+    @staticmethod
+    def _enum_base(values: list[Any]) -> str | None:
+        if all(isinstance(v, str) for v in values):
+            return "str"
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return "int"
+        return None
+
+    def _type_of_non_null(self, s: Schema, ptr: str, ctx: str) -> t.Type:
+        if "const" in s:
+            return t.Const(s["const"])
+        enum = s.get("enum")
+        if isinstance(enum, list) and enum:
+            if len(enum) == 1:
+                return t.Const(enum[0])
+            if self._enum_base(enum) is not None:
+                return self._inline(ptr, s, ctx, "enum")
+            self.warn(ptr + "/enum", "enum mixes value types; typed by its `type` only")
+        for key in ("anyOf", "oneOf"):
+            members = s.get(key)
+            if isinstance(members, list) and not s.get("properties"):
+                if not members:
+                    return t.Primitive("none")
+                if len(members) == 1:
+                    return self.type_of(members[0], f"{ptr}/{key}/0", ctx)
+                return self._inline(ptr, s, ctx, "union")
+        all_of = s.get("allOf")
+        if isinstance(all_of, list) and all_of:
+            if len(all_of) == 1 and not s.get("properties"):
+                return self.type_of(all_of[0], f"{ptr}/allOf/0", ctx)
+            return self._inline(ptr, s, ctx, "model")
+        typ = s.get("type")
+        if isinstance(typ, list):
+            if len(typ) == 1:
+                typ = typ[0]
+            else:
+                return self._inline(ptr, s, ctx, "union")
+        if typ == "string":
+            return t.Primitive(_STRING_FORMATS.get(s.get("format", ""), "str"))
+        if typ == "integer":
+            return t.Primitive("int")
+        if typ == "number":
+            return t.Primitive("float")
+        if typ == "boolean":
+            return t.Primitive("bool")
+        if typ == "null":
+            return t.Primitive("none")
+        if typ == "array" or (typ is None and "items" in s):
+            items = s.get("items")
+            return t.ListOf(self.type_of(items, f"{ptr}/items", ctx) if items is not None else t.ANY)
+        if s.get("properties"):
+            return self._inline(ptr, s, ctx, "model")
+        if typ == "object" or "additionalProperties" in s:
+            extras = s.get("additionalProperties")
+            if isinstance(extras, dict) and extras:
+                return t.MapOf(self.type_of(extras, f"{ptr}/additionalProperties", ctx))
+            return t.MapOf(t.ANY)
+        return t.ANY
+
+    def _inline(self, ptr: str, schema: Schema, ctx: str, kind: t.DeclKind) -> t.Ref:
+        if ptr in self._refs:
+            return self._refs[ptr]
+        ref = self._claim(ctx, kind)
+        self._refs[ptr] = ref
+        self._declare(ptr, schema, ref)
+        return ref
+
+    # ------------------------------------------------------------ declarations
+
+    def _declare(self, ptr: str, schema: Any, ref: t.Ref) -> None:
+        if ref.name in self.declarations:
+            return
+        description = schema.get("description") if isinstance(schema, dict) else None
+        if ref.kind == "alias":
+            # Placeholder first: an alias may (through a cycle) refer back to itself.
+            self.declarations[ref.name] = t.Alias(ref.name, ref.module, description, t.ANY)
+            target = self.type_of(schema, ptr, ref.name)
+            if target == ref:
+                self.error(ptr, "schema is nothing but a reference to itself")
+                target = t.ANY
+            self.declarations[ref.name] = t.Alias(ref.name, ref.module, description, target)
+            return
+        nullable, body = self._split_null(schema)
+        if ref.kind == "enum":
+            self.declarations[ref.name] = self._enum(ref, body, description)
+        elif ref.kind == "union":
+            self.declarations[ref.name] = t.Union(ref.name, ref.module, description, ())
+            union = self._union(ptr, ref, body, description)
+            self.declarations[ref.name] = replace(union, nullable=nullable)
+        else:
+            self.declarations[ref.name] = t.Model(ref.name, ref.module, description, ())
+            self.declarations[ref.name] = self._model(ptr, ref, body, description)
+
+    def _enum(self, ref: t.Ref, s: Schema, description: str | None) -> t.Enum:
+        values = [v for v in s["enum"] if v is not None]
+        values = list(dict.fromkeys(values))
+        base = self._enum_base(values) or "str"
+        names = unique([_member_name(v) for v in values])
+        return t.Enum(
+            ref.name,
+            ref.module,
+            description,
+            base,  # type: ignore[arg-type]
+            tuple(t.EnumValue(n, v) for n, v in zip(names, values)),
+        )
+
+    def _union(self, ptr: str, ref: t.Ref, s: Schema, description: str | None) -> t.Union:
+        key = "anyOf" if "anyOf" in s else "oneOf" if "oneOf" in s else None
+        members: list[t.Type] = []
+        if key is None:  # 3.1 `type: [a, b]`
+            for typ in s["type"]:
+                members.append(self.type_of({**s, "type": typ}, ptr, ref.name))
+        else:
+            for i, member in enumerate(s[key]):
+                mptr = f"{ptr}/{key}/{i}"
+                title = member.get("title") if isinstance(member, dict) and "$ref" not in member else None
+                ctx = ref.name + (pascal(title) if isinstance(title, str) and title else str(i + 1))
+                members.append(self.type_of(member, mptr, ctx))
+        members = list(dict.fromkeys(members))
+        discriminator = self._discriminator(ptr, s, members) if key else None
+        return t.Union(ref.name, ref.module, description, tuple(members), discriminator)
+
+    def _discriminator(self, ptr: str, s: Schema, members: list[t.Type]) -> t.Discriminator | None:
+        spec = s.get("discriminator")
+        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
+            return None
+        prop = spec["propertyName"]
+        if not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
+            self.warn(ptr + "/discriminator", "discriminator ignored: not every member is an object schema")
+            return None
+        tags: list[tuple[str, t.Ref]] = []
+        mapping = spec.get("mapping") or {}
+        mapped: set[t.Ref] = set()
+        for tag, target in mapping.items():
+            found = self.resolve(target if target.startswith("#") else f"#/components/schemas/{target}", ptr)
+            if found is None:
+                continue
+            member = self._refs.get(found[0])
+            if member is None or member not in members:
+                self.warn(f"{ptr}/discriminator/mapping/{escape_pointer_token(tag)}", f"{target!r} is not a member of the union")
+                continue
+            tags.append((str(tag), member))
+            mapped.add(member)
+        for member in members:
+            assert isinstance(member, t.Ref)
+            if member in mapped:
+                continue
+            tag = self._implicit_tag(member, prop)
+            tags.append((tag, member))
+        # Spec order of members, then tag order within a member.
+        order = {m: i for i, m in enumerate(members)}
+        tags.sort(key=lambda item: order[item[1]])
+        return t.Discriminator(prop, field_name(prop), tuple(tags))
+
+    def _implicit_tag(self, member: t.Ref, prop: str) -> str:
+        # The member's own one-value property wins; else the OpenAPI rule: the schema's name.
+        for ptr, ref in self._refs.items():
+            if ref == member:
+                schema, _ = self.deref(self.resolve("#" + ptr, ptr)[1], ptr)  # type: ignore[index]
+                p = (schema.get("properties") or {}).get(prop) if isinstance(schema, dict) else None
+                if isinstance(p, dict):
+                    if "const" in p:
+                        return str(p["const"])
+                    if isinstance(p.get("enum"), list) and len(p["enum"]) == 1:
+                        return str(p["enum"][0])
+                if ptr.startswith("/components/schemas/"):
+                    return _decode_token(ptr.rsplit("/", 1)[-1])
+        return member.name
+
+    def _object_parts(self, s: Schema, ptr: str, seen: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Any, bool]]:
+        """(wire name, pointer, property schema, required) for an object, merging allOf in order."""
+        required = set(s.get("required") or []) if isinstance(s.get("required"), list) else set()
+        for i, part in enumerate(s.get("allOf") or []):
+            part_ptr = f"{ptr}/allOf/{i}"
+            if isinstance(part, dict) and "$ref" in part:
+                if part["$ref"] in seen:
+                    self.error(part_ptr, f"allOf through {part['$ref']!r} includes itself")
+                    continue
+                target, target_ptr = self.deref(part, part_ptr)
+                yield from self._object_parts(target, target_ptr, seen | {part["$ref"]}) if isinstance(target, dict) else ()
+            elif isinstance(part, dict):
+                yield from self._object_parts(part, part_ptr, seen)
+        for wire, prop in (s.get("properties") or {}).items():
+            yield str(wire), f"{ptr}/properties/{escape_pointer_token(wire)}", prop, wire in required
+        # `required` may name properties that an allOf sibling declares.
+        for wire in sorted(required - set((s.get("properties") or {}).keys())):
+            yield str(wire), "", None, True
+
+    def _model(self, ptr: str, ref: t.Ref, s: Schema, description: str | None) -> t.Model:
+        merged: dict[str, tuple[str, Any, bool]] = {}
+        for wire, pptr, prop, required in self._object_parts(s, ptr):
+            if prop is None:  # a bare `required` entry: mark an earlier property required
+                if wire in merged:
+                    p_ptr, p_schema, _ = merged[wire]
+                    merged[wire] = (p_ptr, p_schema, True)
+                continue
+            if wire in merged:
+                required = required or merged[wire][2]
+            merged[wire] = (pptr, prop, required)
+        names = _field_names(list(merged))
+        fields: list[t.Field] = []
+        for (wire, (pptr, prop, required)), name in zip(merged.items(), names):
+            fields.append(self._field(ref.name, wire, name, pptr, prop, required))
+        # Required fields first, each group in spec order: what a caller must pass, then the rest.
+        fields.sort(key=lambda f: not f.required)
+        closed = s.get("additionalProperties") is False
+        return t.Model(ref.name, ref.module, description, tuple(fields), "forbid" if closed else "allow")
+
+    def _field(self, owner: str, wire: str, name: str, ptr: str, prop: Any, required: bool) -> t.Field:
+        typ = self.type_of(prop, ptr, owner + pascal(wire))
+        nullable = isinstance(typ, t.NullableOf)
+        if isinstance(typ, t.NullableOf):
+            typ = typ.inner
+        info = prop if isinstance(prop, dict) else {}
+        example = None
+        if isinstance(info.get("examples"), list) and info["examples"]:
+            example = t.Example(info["examples"][0])
+        elif "example" in info:
+            example = t.Example(info["example"])
+        default = None
+        if isinstance(typ, t.Const):
+            default = typ
+        elif info.get("x-gen-send-default") is True and "default" in info:
+            default = t.Const(info["default"])
+        description = info.get("description")
+        return t.Field(
+            name=name,
+            wire_name=wire,
+            type=typ,
+            required=required,
+            nullable=nullable,
+            description=description if isinstance(description, str) else None,
+            example=example,
+            deprecated=info.get("deprecated") is True,
+            default=default,
+        )
+
+
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
+
+
+def _field_names(wires: list[str]) -> list[str]:
+    """Python names for properties. A wire name that is already a good name keeps it; a derived
+    name avoids every wire name of the model too, because pydantic reads a field by its Python
+    name as well as its alias (`a.b` must not become `a_b` when `a_b` is another property)."""
+    natural = {w for w in wires if field_name(w) == w}
+    taken = set(natural) | set(wires)
+    names = []
+    for wire in wires:
+        if wire in natural:
+            names.append(wire)
+            continue
+        base = name = field_name(wire)
+        n = 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _has_typed_extras(s: Schema) -> bool:
+    return isinstance(s.get("additionalProperties"), dict)
+
+
+def _member_name(value: Any) -> str:
+    if isinstance(value, str):
+        name = upper_snake(value) or "EMPTY"
+        return name if not name[0].isdigit() else f"VALUE_{name}"
+    if isinstance(value, float) and math.isfinite(value):
+        return "VALUE_" + str(value).replace(".", "_").replace("-", "MINUS_")
+    return "VALUE_" + str(value).replace("-", "MINUS_")

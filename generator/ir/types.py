@@ -1,0 +1,220 @@
+"""The intermediate representation: what the SDK contains, with no trace of YAML, $ref or JSON Schema.
+
+Everything here is a frozen dataclass. Templates read these and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal as TypingLiteral, Union as TypingUnion
+
+# ---------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class Primitive:
+    # "str" | "int" | "float" | "bool" | "date" | "datetime" | "bytes" | "any" | "none"
+    name: str
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Type
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: Type
+
+
+@dataclass(frozen=True)
+class Const:
+    """A single allowed value (`const`, or an enum of one value)."""
+
+    value: str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class NullableOf:
+    inner: Type
+
+
+DeclKind = TypingLiteral["model", "union", "enum", "alias"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A use of a named declaration (a model, union, enum or alias module)."""
+
+    name: str
+    kind: DeclKind
+    module: str
+
+
+Type = TypingUnion[Primitive, ListOf, MapOf, Const, NullableOf, Ref]
+
+ANY = Primitive("any")
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Example:
+    """The first example the spec gives, kept as data."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # Python identifier
+    wire_name: str  # the JSON key
+    type: Type  # without the field-level nullability
+    required: bool
+    nullable: bool
+    description: str | None = None
+    example: Example | None = None
+    deprecated: bool = False
+    # The value the field takes when the caller leaves it unset, and sends on the wire; only for
+    # one-value (const-like) fields and defaults the spec asks to be sent (x-gen-send-default).
+    default: Const | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    module: str
+    description: str | None
+    fields: tuple[Field, ...]
+    # "forbid" only for request-only schemas that close themselves (additionalProperties: false);
+    # anything a server sends keeps unknown keys, so new API fields never break an old SDK.
+    extra: TypingLiteral["allow", "forbid"] = "allow"
+    kind: TypingLiteral["model"] = "model"
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    wire_name: str  # the tag property on the wire
+    attribute: str  # the same property as a Python attribute on the member models
+    tags: tuple[tuple[str, Ref], ...]  # every tag value with the member it selects, in spec order
+
+
+@dataclass(frozen=True)
+class Union:
+    name: str
+    module: str
+    description: str | None
+    members: tuple[Type, ...]
+    discriminator: Discriminator | None = None
+    # A union a server sends keeps unknown discriminator tags as an unknown variant instead of failing.
+    open: bool = False
+    # The named schema itself admits null (uses of it are nullable too).
+    nullable: bool = False
+    kind: TypingLiteral["union"] = "union"
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    name: str  # Python identifier of the member
+    value: str | int
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    module: str
+    description: str | None
+    base: TypingLiteral["str", "int"]
+    values: tuple[EnumValue, ...]
+    kind: TypingLiteral["enum"] = "enum"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named component that is neither an object, a union nor an enum (e.g. `type: string`)."""
+
+    name: str
+    module: str
+    description: str | None
+    target: Type
+    kind: TypingLiteral["alias"] = "alias"
+
+
+Declaration = TypingUnion[Model, Union, Enum, Alias]
+
+
+# ---------------------------------------------------------------- operations
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # Python identifier
+    wire_name: str
+    location: TypingLiteral["path", "query", "header", "cookie"]
+    type: Type
+    required: bool
+    nullable: bool
+    description: str | None = None
+    style: str = "form"
+    explode: bool = True
+    deprecated: bool = False
+    example: Example | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    content_type: str  # application/json, multipart/form-data, ...
+    type: Type
+    required: bool
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "4XX", "default"
+    content_type: str | None  # None when the response has no body
+    type: Type | None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    group: tuple[str, ...]  # ("fine_tuning", "jobs")
+    method_name: str
+    operation_id: str
+    http_method: str  # upper case
+    path: str  # without any "#fragment"
+    summary: str | None
+    description: str | None
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    responses: tuple[Response, ...]  # successes first, then errors, in spec order
+    streaming: bool  # the success response is text/event-stream
+    sse_sentinel: str | None
+    deprecated: bool = False
+
+
+# ---------------------------------------------------------------- the API
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    description: str | None
+    variables: tuple[tuple[str, str], ...] = ()  # (name, default)
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str  # the API folder name, e.g. "mistral"
+    package: str  # Python package name, e.g. "mistralai"
+    sdk_class: str
+    version: str  # the SDK's version
+    title: str
+    description: str | None
+    api_version: str  # info.version of the spec
+    source: str  # display name of the spec, for the generated headers
+    servers: tuple[Server, ...]
+    declarations: tuple[Declaration, ...]  # sorted by name
+    operations: tuple[Operation, ...] = field(default=())

@@ -1,0 +1,75 @@
+"""Stage 3: the IR → the text of every file of the SDK. Only this stage knows Jinja."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from ..ir import types as t
+from . import markdown, text
+from .python import PythonViews
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _builtin_loader() -> jinja2.BaseLoader:
+    # Installed: templates are package data of `generator.templates`; in a checkout they sit at the top.
+    try:
+        import generator.templates as package
+
+        return jinja2.FileSystemLoader(str(Path(package.__file__).parent))
+    except ImportError:  # pragma: no cover - the package mapping is part of pyproject
+        return jinja2.FileSystemLoader(str(Path(__file__).resolve().parents[2] / "templates"))
+
+
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [_builtin_loader()]
+    if overrides is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(str(overrides)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        py=text.py_literal,
+        docstring=text.docstring,
+        md=text.md_inline,
+        md_block=text.md_block,
+    )
+    env.globals.update(
+        fields_table=markdown.fields_table,
+        members_table=markdown.members_table,
+        values_table=markdown.values_table,
+        alias_cell=lambda decl: markdown.type_cell(decl.target),
+    )
+    return env
+
+
+def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
+    """Relative path → file text, for every file of `out/<api>/`."""
+    env = environment(templates)
+    views = PythonViews(api)
+    pkg = f"src/{api.package}"
+    files: dict[str, str] = {}
+
+    def emit(path: str, template: str, **context: object) -> None:
+        files[path] = env.get_template(template).render(api=api, **context)
+
+    kind_template = {"model": "model", "union": "union", "enum": "enum", "alias": "alias"}
+    for decl in api.declarations:
+        view = views.view(decl)
+        emit(f"{pkg}/models/{decl.module}.py", f"models/{kind_template[decl.kind]}.py.jinja", view=view, decl=decl)
+        emit(f"docs/models/{decl.module}.md", f"docs/{kind_template[decl.kind]}.md.jinja", decl=decl)
+    emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja")
+    emit(f"{pkg}/__init__.py", "package/__init__.py.jinja")
+    emit(f"{pkg}/py.typed", "package/py.typed.jinja")
+    for template in sorted(env.list_templates(filter_func=lambda name: name.startswith("runtime/"))):
+        emit(f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}", template)
+    emit("pyproject.toml", "project/pyproject.toml.jinja")
+    emit("README.md", "project/README.md.jinja")
+    return dict(sorted(files.items()))

@@ -1,0 +1,103 @@
+"""The model documentation format: type cells and evenly padded tables."""
+
+from __future__ import annotations
+
+from ..ir import types as t
+from .text import example_cell, md_inline
+
+_PY_DOCS = "https://docs.python.org/3/library/datetime.html"
+_LINKED_PRIMITIVES = {"date": f"{_PY_DOCS}#date-objects", "datetime": f"{_PY_DOCS}#datetime-objects"}
+_PRIMITIVE_NAMES = {"any": "Any", "none": "None"}
+REQUIRED = ":heavy_check_mark:"
+NOT_REQUIRED = ":heavy_minus_sign:"
+
+
+def _wrap(wrapper: str, text: str) -> str:
+    return f"{wrapper}[{text}]" if wrapper else text
+
+
+def _plain(typ: t.Type) -> str:
+    """The Python spelling of a type with no models in it (for italic cells)."""
+    if isinstance(typ, t.Primitive):
+        return _PRIMITIVE_NAMES.get(typ.name, typ.name)
+    if isinstance(typ, t.Const):
+        value = typ.value
+        shown = '"' + value.replace('"', '\\"') + '"' if isinstance(value, str) else repr(value)
+        return f"Literal[{shown}]"
+    if isinstance(typ, t.ListOf):
+        return f"List[{_plain(typ.item)}]"
+    if isinstance(typ, t.MapOf):
+        return f"Dict[str, {_plain(typ.value)}]"
+    if isinstance(typ, t.NullableOf):
+        return f"Nullable[{_plain(typ.inner)}]"
+    return typ.name
+
+
+def type_cell(typ: t.Type, wrapper: str = "") -> str:
+    """Models, unions and enums are links; containers show their elements; the rest is italic."""
+    if isinstance(typ, t.Ref):
+        return f"[{_wrap(wrapper, 'models.' + typ.name)}](../models/{typ.module}.md)"
+    if isinstance(typ, t.Primitive) and typ.name in _LINKED_PRIMITIVES:
+        return f"[{_wrap(wrapper, typ.name)}]({_LINKED_PRIMITIVES[typ.name]})"
+    if isinstance(typ, t.ListOf):
+        return f"List[{type_cell(typ.item)}]"
+    if isinstance(typ, t.MapOf):
+        return f"Dict[str, {type_cell(typ.value)}]"
+    if isinstance(typ, t.NullableOf) and not wrapper:
+        return type_cell(typ.inner, "Nullable")
+    return "*" + md_inline(_wrap(wrapper, _plain(typ))) + "*"
+
+
+def field_wrapper(required: bool, nullable: bool) -> str:
+    if required:
+        return "Nullable" if nullable else ""
+    return "OptionalNullable" if nullable else "Optional"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """Every column as wide as the widest cell of the whole table, one space either side."""
+    width = max(len(cell) for row in [header, *rows] for cell in row)
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cell.ljust(width) for cell in cells) + " |"
+
+    return "\n".join([line(header), line(["-" * width] * len(header)), *(line(r) for r in rows)])
+
+
+def fields_table(model: t.Model) -> str:
+    with_examples = any(f.example is not None for f in model.fields)
+    header = ["Field", "Type", "Required", "Description"] + (["Example"] if with_examples else [])
+    rows = []
+    for f in model.fields:
+        row = [
+            f"`{f.name}`",
+            type_cell(f.type, field_wrapper(f.required, f.nullable)),
+            REQUIRED if f.required else NOT_REQUIRED,
+            md_inline(f.description) if f.description else "N/A",
+        ]
+        if with_examples:
+            row.append(example_cell(f.example.value) if f.example is not None else "")
+        rows.append(row)
+    return table(header, rows)
+
+
+def members_table(union: t.Union) -> str:
+    tags: dict[t.Type, list[str]] = {}
+    if union.discriminator is not None:
+        for tag, ref in union.discriminator.tags:
+            tags.setdefault(ref, []).append(f"`{md_inline(tag)}`")
+    header = ["Type"] + ([f"`{union.discriminator.wire_name}`"] if union.discriminator else [])
+    rows = []
+    for member in union.members:
+        row = [type_cell(member)]
+        if union.discriminator is not None:
+            row.append(", ".join(tags.get(member, [])))
+        rows.append(row)
+    if union.nullable:
+        rows.append(["*None*"] + ([""] if union.discriminator else []))
+    return table(header, rows)
+
+
+def values_table(enum: t.Enum) -> str:
+    rows = [[f"`{v.name}`", f"`{md_inline(str(v.value))}`" if v.value != "" else '`""`'] for v in enum.values]
+    return table(["Name", "Value"], rows)

@@ -1,0 +1,286 @@
+"""How IR types are spelled in Python, and what each generated module must import.
+
+The templates print what these views say; every decision about Python syntax is made here.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..ir import types as t
+from ..ir.build import decl_refs
+from ..problems import BuildError, Problem
+from .text import py_literal
+
+_PRIMITIVES = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "bytes": "bytes",
+    "any": "Any",
+    "none": "None",
+    "date": "date",
+    "datetime": "datetime",
+}
+_IMPORT_SOURCES = {
+    "TYPE_CHECKING": "typing",
+    "TypeAliasType": "typing_extensions",
+    "Any": "typing",
+    "Dict": "typing",
+    "List": "typing",
+    "Union": "typing",
+    "Literal": "typing_extensions",
+    "Annotated": "typing_extensions",
+    "NotRequired": "typing_extensions",
+    "TypedDict": "typing_extensions",
+    "TypeAlias": "typing_extensions",
+    "date": "datetime",
+    "datetime": "datetime",
+    "Field": "pydantic",
+    "Discriminator": "pydantic",
+    "Tag": "pydantic",
+}
+
+
+@dataclass(frozen=True)
+class FieldView:
+    field: t.Field
+    annotation: str  # including Annotated[..., Field(alias=...)] when the wire name differs
+    default: str | None  # Python source of the default, None when the field is required
+    typed_dict_annotation: str
+
+
+@dataclass(frozen=True)
+class MemberView:
+    annotation: str
+    typed_dict_annotation: str
+    tag: str | None  # Python literal of the discriminator tag
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    decl: t.Declaration
+    imports: tuple[str, ...]
+    late_imports: tuple[str, ...]  # imports that must follow the definitions (import cycles)
+    fields: tuple[FieldView, ...] = ()
+    members: tuple[MemberView, ...] = ()
+    tag_map: str = ""  # Python dict literal: every tag → the tag of its member
+    typed_dict_functional: bool = False
+    alias_annotation: str = ""
+    alias_typed_dict: str = ""
+    # A union or alias that contains itself: defined through TypeAliasType so that the name exists
+    # before its definition is evaluated.
+    recursive: bool = False
+
+
+class PythonViews:
+    def __init__(self, api: t.Api) -> None:
+        self.decls = {d.name: d for d in api.declarations}
+        self.by_module = {d.module: d for d in api.declarations}
+        self.source = api.source
+        self.component = _strongly_connected(self.decls)
+        self._check_eager_cycles()
+
+    def _check_eager_cycles(self) -> None:
+        # A union or alias is evaluated when its module runs; two of them needing each other cannot
+        # both go first. A model between them breaks the cycle (its annotations are lazy).
+        for name, decl in self.decls.items():
+            if isinstance(decl, t.Model):
+                continue
+            for ref in decl_refs(decl):
+                target = self.decls.get(ref.name)
+                if target is None or isinstance(target, t.Model):
+                    continue
+                if self.component[ref.name] == self.component[name] and ref.name != name:
+                    raise BuildError([Problem(self.source, "/components/schemas", f"{name} and {ref.name} are unions or aliases that contain each other with no object schema between them; Python cannot define either first")])
+
+    def view(self, decl: t.Declaration) -> ModuleView:
+        needs: set[str] = set()
+        late: set[str] = set()
+        runtime: set[str] = set()
+        own: set[str] = set()
+        ctx = _Ctx(self, decl, needs, late, runtime, own)
+        if isinstance(decl, t.Model):
+            runtime.add("BaseModel")
+            needs.add("TypedDict")
+            fields = tuple(self._field(ctx, f) for f in decl.fields)
+            functional = any(not f.wire_name.isidentifier() or keyword.iskeyword(f.wire_name) for f in decl.fields)
+            return self._module(ctx, fields=fields, typed_dict_functional=functional)
+        if isinstance(decl, t.Union):
+            needs.update(("Union", "TypeAlias"))
+            members = []
+            disc = decl.discriminator
+            tags: dict[t.Ref, str] = {}
+            if disc is not None:
+                needs.update(("Annotated", "Tag", "Discriminator"))
+                runtime.add("discriminate")
+                for tag, ref in disc.tags:
+                    tags.setdefault(ref, tag)
+                if decl.open:
+                    runtime.update(("UnknownVariant", "UNKNOWN_TAG"))
+            for member in decl.members:
+                annotation = ctx.annotation(member)
+                typed = ctx.annotation(member, typed_dict=True)
+                tag = tags.get(member) if isinstance(member, t.Ref) else None
+                members.append(MemberView(annotation, typed, py_literal(tag) if tag is not None else None))
+            tag_map = ""
+            if disc is not None:
+                tag_map = "{" + ", ".join(f"{py_literal(tag)}: {py_literal(tags[ref])}" for tag, ref in disc.tags) + "}"
+            return self._module(ctx, members=tuple(members), tag_map=tag_map)
+        if isinstance(decl, t.Enum):
+            runtime.add("OpenStrEnum" if decl.base == "str" else "OpenIntEnum")
+            return self._module(ctx)
+        needs.add("TypeAlias")
+        return self._module(
+            ctx,
+            alias_annotation=ctx.annotation(decl.target),
+            alias_typed_dict=ctx.annotation(decl.target, typed_dict=True),
+        )
+
+    def _field(self, ctx: _Ctx, f: t.Field) -> FieldView:
+        inner = ctx.annotation(f.type)
+        typed = ctx.annotation(f.type, typed_dict=True)
+        if f.required:
+            wrapper, default = ("Nullable", None) if f.nullable else ("", None)
+        elif f.nullable:
+            wrapper, default = "OptionalNullable", "UNSET"
+        else:
+            wrapper, default = "Optional", "None"
+        if f.default is not None:
+            default = py_literal(f.default.value)
+        if wrapper:
+            ctx.runtime.add(wrapper)
+            annotation = f"{wrapper}[{inner}]"
+        else:
+            annotation = inner
+        if f.nullable:
+            ctx.runtime.add("Nullable")
+            typed = f"Nullable[{typed}]"
+        if default == "UNSET":
+            ctx.runtime.add("UNSET")
+        if not f.required or f.default is not None:
+            ctx.needs.add("NotRequired")
+            typed = f"NotRequired[{typed}]"
+        if f.wire_name != f.name:
+            ctx.needs.update(("Annotated", "Field"))
+            annotation = f"Annotated[{annotation}, Field(alias={py_literal(f.wire_name)})]"
+        return FieldView(f, annotation, default, typed)
+
+    def _module(self, ctx: _Ctx, **kwargs: object) -> ModuleView:
+        if ctx.recursive and not isinstance(ctx.decl, t.Model):
+            ctx.needs.update(("TYPE_CHECKING", "TypeAliasType"))
+        lines = []
+        by_source: dict[str, set[str]] = {}
+        for name in ctx.needs:
+            by_source.setdefault(_IMPORT_SOURCES[name], set()).add(name)
+        for source in ("datetime", "typing", "pydantic", "typing_extensions"):
+            if source in by_source:
+                lines.append(f"from {source} import {', '.join(sorted(by_source[source], key=_import_order))}")
+        if lines and (ctx.runtime or ctx.own):
+            lines.append("")  # third-party imports, then the SDK's own
+        if ctx.runtime:
+            lines.append(f"from .._runtime.types import {', '.join(sorted(ctx.runtime, key=_import_order))}")
+        for module in sorted(ctx.own):
+            decl = self.by_module[module]
+            names = [decl.name] if isinstance(decl, t.Enum) else [decl.name, decl.name + "TypedDict"]
+            lines.append(f"from .{module} import {', '.join(names)}")
+        late = tuple(f"from . import {module} as _{module}" for module in sorted(ctx.late))
+        return ModuleView(ctx.decl, tuple(lines), late, recursive=ctx.recursive and not isinstance(ctx.decl, t.Model), **kwargs)  # type: ignore[arg-type]
+
+
+class _Ctx:
+    """What one module's annotations pull in, collected while they are spelled."""
+
+    def __init__(self, views: PythonViews, decl: t.Declaration, needs: set[str], late: set[str], runtime: set[str], own: set[str]) -> None:
+        self.views = views
+        self.decl = decl
+        self.needs = needs
+        self.late = late
+        self.runtime = runtime
+        self.own = own
+        self.recursive = False
+
+    def annotation(self, typ: t.Type, typed_dict: bool = False) -> str:
+        if isinstance(typ, t.Primitive):
+            spelled = _PRIMITIVES[typ.name]
+            if spelled in _IMPORT_SOURCES:
+                self.needs.add(spelled)
+            return spelled
+        if isinstance(typ, t.ListOf):
+            self.needs.add("List")
+            return f"List[{self.annotation(typ.item, typed_dict)}]"
+        if isinstance(typ, t.MapOf):
+            self.needs.add("Dict")
+            return f"Dict[str, {self.annotation(typ.value, typed_dict)}]"
+        if isinstance(typ, t.Const):
+            self.needs.add("Literal")
+            return f"Literal[{py_literal(typ.value)}]"
+        if isinstance(typ, t.NullableOf):
+            self.runtime.add("Nullable")
+            return f"Nullable[{self.annotation(typ.inner, typed_dict)}]"
+        name = typ.name + ("TypedDict" if typed_dict and typ.kind != "enum" else "")
+        # Annotations are evaluated when the module runs, so anything not yet defined at that point
+        # is quoted: the declaration itself, and modules of the same import cycle (imported last).
+        if typ.module == self.decl.module:
+            self.recursive = True
+            return f'"{name}"'
+        cyclic = self.views.component[typ.name] == self.views.component[self.decl.name]
+        if cyclic and isinstance(self.decl, t.Model):
+            self.late.add(typ.module)
+            return f'"_{typ.module}.{name}"'
+        self.own.add(typ.module)
+        return name
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    return (0 if name.isupper() else 1, name)
+
+
+def _strongly_connected(decls: dict[str, t.Declaration]) -> dict[str, int]:
+    """Tarjan's algorithm, iterative so that deep specs cannot exhaust the stack."""
+    graph = {name: sorted({r.name for r in decl_refs(d) if r.name in decls}) for name, d in decls.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work: list[tuple[str, Iterable[str]]] = [(start, iter(graph[start]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = index[node]
+                    if member == node:
+                        break
+    return component
