@@ -159,7 +159,6 @@ def test_httpx_sse_line_splitting(m: ModuleType, case: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- WHATWG edge cases of our own
 
 
-
 def msg(data: str, last_id: str = "") -> Triple:
     return ("message", data, last_id)
 
@@ -243,9 +242,7 @@ EDGE_CASES: list[tuple[str, list[bytes], list[Triple], list[int]]] = [
 
 
 @pytest.mark.parametrize(("chunks", "expected", "retries"), [c[1:] for c in EDGE_CASES], ids=[c[0] for c in EDGE_CASES])
-def test_whatwg_edge_case(
-    m: ModuleType, chunks: list[bytes], expected: list[Triple], retries: list[int]
-) -> None:
+def test_whatwg_edge_case(m: ModuleType, chunks: list[bytes], expected: list[Triple], retries: list[int]) -> None:
     for mode, pieces in splits(b"".join(chunks), chunks).items():
         assert parse(m, pieces) == (expected, retries), mode
 
@@ -446,7 +443,9 @@ class Body(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 def respond(body: Body, headers: Optional[dict[str, str]] = None) -> httpx.MockTransport:
     return httpx.MockTransport(
-        lambda request: httpx.Response(200, headers={"content-type": "text/event-stream", **(headers or {})}, stream=body)
+        lambda request: httpx.Response(
+            200, headers={"content-type": "text/event-stream", **(headers or {})}, stream=body
+        )
     )
 
 
@@ -487,7 +486,12 @@ async def drain(stream: Any) -> list[Any]:
 
 # The scenarios, each run sync and async: (items, sentinel) -> values yielded, then what is raised.
 SCENARIOS: dict[str, tuple[list[Item], Optional[str], list[Any], Optional[str]]] = {
-    "sentinel stops at once": ([chunk("1", "2"), chunk("3", "[DONE]", "4"), chunk("5"), b"never"], "[DONE]", [1, 2, 3], None),
+    "sentinel stops at once": (
+        [chunk("1", "2"), chunk("3", "[DONE]", "4"), chunk("5"), b"never"],
+        "[DONE]",
+        [1, 2, 3],
+        None,
+    ),
     "sentinel alone in the last chunk": ([chunk("1"), chunk("[DONE]")], "[DONE]", [1], None),
     "events cut into bytes": ([bytes([b]) for b in chunk("1", "22", "[DONE]")], "[DONE]", [1, 22], None),
     "clean eof without a sentinel": ([chunk("1"), chunk("2")], None, [1, 2], None),

@@ -9,11 +9,13 @@ from ..config import Config
 from ..load import Document
 from ..problems import BuildError, Problem
 from . import types as t
+from .clients import errors_from_bodies, group_tree, security_schemes
 from .operations import OperationBuilder
 from .schemas import SchemaConverter
 
 
-def build_ir(document: Document, config: Config) -> t.Api:
+def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
+    """The Api, and the warnings found while building it (errors raise BuildError)."""
     problems: list[Problem] = []
     schemas = SchemaConverter(document.root, document.file, problems)
     schemas.declare_components()
@@ -23,6 +25,11 @@ def build_ir(document: Document, config: Config) -> t.Api:
         raise BuildError(errors)
 
     declarations = dict(schemas.declarations)
+    successes = [r.type for op in operations for r in op.responses if r.type is not None and r.status.startswith("2")]
+    inner = [ref for d in declarations.values() for ref in decl_refs(d) if ref.name != d.name]
+    used_elsewhere = _reachable(declarations, [*_request_types(operations), *successes]) | {r.name for r in inner}
+    operations = errors_from_bodies(declarations, operations, used_elsewhere, schemas.namer)
+    _files_in_multipart(declarations, operations)
     sent = _reachable(declarations, _request_types(operations))
     received = _reachable(declarations, _response_types(operations))
     for name, decl in declarations.items():
@@ -43,6 +50,11 @@ def build_ir(document: Document, config: Config) -> t.Api:
             description = server.get("description")
             servers.append(t.Server(server["url"], description if isinstance(description, str) else None, variables))
     description = info.get("description")
+    tags = {
+        str(tag["name"]): tag["description"]
+        for tag in document.root.get("tags") or []
+        if isinstance(tag, dict) and "name" in tag and isinstance(tag.get("description"), str)
+    }
     return t.Api(
         name=config.name,
         package=config.package,
@@ -55,6 +67,8 @@ def build_ir(document: Document, config: Config) -> t.Api:
         servers=tuple(servers),
         declarations=tuple(declarations[k] for k in sorted(declarations)),
         operations=tuple(operations),
+        groups=group_tree(operations, tags),
+        security=security_schemes(document.root, config.sdk_class),
     ), [p for p in problems if p.warning]
 
 
@@ -93,6 +107,8 @@ def decl_refs(decl: t.Declaration) -> Iterable[t.Ref]:
             yield from refs_in(m)
     elif isinstance(decl, t.Alias):
         yield from refs_in(decl.target)
+    elif isinstance(decl, t.ErrorClass):
+        yield decl.data
 
 
 def _reachable(declarations: dict[str, t.Declaration], roots: Iterable[t.Type]) -> set[str]:
@@ -105,3 +121,22 @@ def _reachable(declarations: dict[str, t.Declaration], roots: Iterable[t.Type]) 
         seen.add(name)
         stack.extend(r.name for r in decl_refs(declarations[name]))
     return seen
+
+
+def _files_in_multipart(declarations: dict[str, t.Declaration], operations: Iterable[t.Operation]) -> None:
+    """Binary properties of a multipart body are files to upload (name, content, type), not bytes."""
+
+    def as_file(typ: t.Type) -> t.Type:
+        if typ == t.Primitive("bytes"):
+            return t.Primitive("file")
+        if isinstance(typ, t.ListOf):
+            return t.ListOf(as_file(typ.item))
+        return typ
+
+    for op in operations:
+        if op.body is None or op.body.content_type != "multipart/form-data" or not isinstance(op.body.type, t.Ref):
+            continue
+        model = declarations.get(op.body.type.name)
+        if isinstance(model, t.Model):
+            fields = tuple(replace(f, type=as_file(f.type)) for f in model.fields)
+            declarations[model.name] = replace(model, fields=fields)

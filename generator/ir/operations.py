@@ -74,6 +74,12 @@ class OperationBuilder:
         successes = [r for r in responses if r.status.startswith("2")]
         streaming = any(r.content_type == "text/event-stream" for r in successes)
         sentinel = op.get("x-speakeasy-sse-sentinel")
+        security = None
+        if isinstance(op.get("security"), list):
+            security = tuple(dict.fromkeys(str(k) for req in op["security"] if isinstance(req, dict) for k in req))
+        server_url = None
+        if isinstance(op.get("servers"), list) and op["servers"] and isinstance(op["servers"][0], dict):
+            server_url = op["servers"][0].get("url") if isinstance(op["servers"][0].get("url"), str) else None
         summary = op.get("summary")
         description = op.get("description")
         return t.Operation(
@@ -90,6 +96,8 @@ class OperationBuilder:
             streaming=streaming,
             sse_sentinel=sentinel if isinstance(sentinel, str) else None,
             deprecated=op.get("deprecated") is True,
+            security=security,
+            server_url=server_url,
         )
 
     def _parameters(self, item: dict[str, Any], op: dict[str, Any], ptr: str, ctx: str) -> tuple[t.Parameter, ...]:

@@ -397,7 +397,12 @@ class SchemaConverter:
             if wire in merged:
                 required = required or merged[wire][2]
             merged[wire] = (pptr, prop, required)
-        names = _field_names(list(merged))
+        overrides = {
+            wire: prop["x-speakeasy-name-override"]
+            for wire, (_, prop, _) in merged.items()
+            if isinstance(prop, dict) and isinstance(prop.get("x-speakeasy-name-override"), str)
+        }
+        names = _field_names(list(merged), overrides)
         fields: list[t.Field] = []
         for (wire, (pptr, prop, required)), name in zip(merged.items(), names):
             fields.append(self._field(ref.name, wire, name, pptr, prop, required))
@@ -439,18 +444,19 @@ class SchemaConverter:
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
 
 
-def _field_names(wires: list[str]) -> list[str]:
+def _field_names(wires: list[str], overrides: dict[str, str]) -> list[str]:
     """Python names for properties. A wire name that is already a good name keeps it; a derived
     name avoids every wire name of the model too, because pydantic reads a field by its Python
-    name as well as its alias (`a.b` must not become `a_b` when `a_b` is another property)."""
-    natural = {w for w in wires if field_name(w) == w}
+    name as well as its alias (`a.b` must not become `a_b` when `a_b` is another property).
+    `x-speakeasy-name-override` on a property chooses its Python name."""
+    natural = {w for w in wires if field_name(w) == w and w not in overrides}
     taken = set(natural) | set(wires)
     names = []
     for wire in wires:
         if wire in natural:
             names.append(wire)
             continue
-        base = name = field_name(wire)
+        base = name = field_name(overrides.get(wire, wire))
         n = 1
         while name in taken:
             n += 1

@@ -13,7 +13,8 @@ from typing import Any, Literal as TypingLiteral, Union as TypingUnion
 
 @dataclass(frozen=True)
 class Primitive:
-    # "str" | "int" | "float" | "bool" | "date" | "datetime" | "bytes" | "any" | "none"
+    # "str" | "int" | "float" | "bool" | "date" | "datetime" | "bytes" | "any" | "none", and "file":
+    # binary content uploaded as a part of a multipart body (a name, the bytes, a content type)
     name: str
 
 
@@ -39,7 +40,7 @@ class NullableOf:
     inner: Type
 
 
-DeclKind = TypingLiteral["model", "union", "enum", "alias"]
+DeclKind = TypingLiteral["model", "union", "enum", "alias", "error"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,18 @@ class Alias:
     kind: TypingLiteral["alias"] = "alias"
 
 
-Declaration = TypingUnion[Model, Union, Enum, Alias]
+@dataclass(frozen=True)
+class ErrorClass:
+    """An exception raised for an error response whose body has a schema; `data` is the parsed body."""
+
+    name: str
+    module: str
+    description: str | None
+    data: Ref
+    kind: TypingLiteral["error"] = "error"
+
+
+Declaration = TypingUnion[Model, Union, Enum, Alias, ErrorClass]
 
 
 # ---------------------------------------------------------------- operations
@@ -179,6 +191,17 @@ class Response:
 
 
 @dataclass(frozen=True)
+class SecurityScheme:
+    key: str  # the name under components/securitySchemes
+    param: str  # the SDK constructor's keyword argument
+    kind: TypingLiteral["bearer", "basic", "api_key"]
+    location: TypingLiteral["header", "query", "cookie"]
+    wire_name: str  # header, query or cookie name
+    env: str  # environment variable read when the argument is not given
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
     group: tuple[str, ...]  # ("fine_tuning", "jobs")
     method_name: str
@@ -193,9 +216,23 @@ class Operation:
     streaming: bool  # the success response is text/event-stream
     sse_sentinel: str | None
     deprecated: bool = False
+    # Keys of the security schemes that apply; None when the document-wide requirement applies.
+    security: tuple[str, ...] | None = None
+    server_url: str | None = None  # an operation-level `servers` override
 
 
 # ---------------------------------------------------------------- the API
+
+
+@dataclass(frozen=True)
+class Group:
+    path: tuple[str, ...]  # ("fine_tuning", "jobs")
+    class_name: str
+    module: str
+    description: str | None
+    operations: tuple[Operation, ...]
+    children: tuple["Group", ...]
+
 
 
 @dataclass(frozen=True)
@@ -218,3 +255,5 @@ class Api:
     servers: tuple[Server, ...]
     declarations: tuple[Declaration, ...]  # sorted by name
     operations: tuple[Operation, ...] = field(default=())
+    groups: tuple[Group, ...] = ()  # the top-level groups; nested ones hang below them
+    security: tuple[SecurityScheme, ...] = ()

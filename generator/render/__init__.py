@@ -8,7 +8,8 @@ import jinja2
 
 from ..ir import types as t
 from . import markdown, text
-from .python import PythonViews
+from .client import group_view
+from .python import PythonViews, sdk_view
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -60,14 +61,22 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
     def emit(path: str, template: str, **context: object) -> None:
         files[path] = env.get_template(template).render(api=api, **context)
 
-    kind_template = {"model": "model", "union": "union", "enum": "enum", "alias": "alias"}
     for decl in api.declarations:
         view = views.view(decl)
-        emit(f"{pkg}/models/{decl.module}.py", f"models/{kind_template[decl.kind]}.py.jinja", view=view, decl=decl)
-        emit(f"docs/models/{decl.module}.md", f"docs/{kind_template[decl.kind]}.md.jinja", decl=decl)
+        emit(f"{pkg}/models/{decl.module}.py", f"models/{decl.kind}.py.jinja", view=view, decl=decl)
+        emit(f"docs/models/{decl.module}.md", f"docs/{decl.kind}.md.jinja", decl=decl)
     emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja")
     emit(f"{pkg}/__init__.py", "package/__init__.py.jinja")
     emit(f"{pkg}/py.typed", "package/py.typed.jinja")
+    emit(f"{pkg}/utils.py", "package/utils.py.jinja")
+    emit(f"{pkg}/sdk.py", "package/sdk.py.jinja", view=sdk_view(api))
+    declarations = {d.name: d for d in api.declarations}
+    stack = list(api.groups)
+    while stack:
+        group = stack.pop()
+        stack.extend(group.children)
+        gview = group_view(group, declarations)
+        emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
     for template in sorted(env.list_templates(filter_func=lambda name: name.startswith("runtime/"))):
         emit(f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}", template)
     emit("pyproject.toml", "project/pyproject.toml.jinja")

@@ -7,7 +7,7 @@ from .text import example_cell, md_inline
 
 _PY_DOCS = "https://docs.python.org/3/library/datetime.html"
 _LINKED_PRIMITIVES = {"date": f"{_PY_DOCS}#date-objects", "datetime": f"{_PY_DOCS}#datetime-objects"}
-_PRIMITIVE_NAMES = {"any": "Any", "none": "None"}
+_PRIMITIVE_NAMES = {"any": "Any", "none": "None", "file": "File"}
 REQUIRED = ":heavy_check_mark:"
 NOT_REQUIRED = ":heavy_minus_sign:"
 

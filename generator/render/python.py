@@ -20,6 +20,7 @@ _PRIMITIVES = {
     "float": "float",
     "bool": "bool",
     "bytes": "bytes",
+    "file": "File",
     "any": "Any",
     "none": "None",
     "date": "date",
@@ -133,6 +134,8 @@ class PythonViews:
         if isinstance(decl, t.Enum):
             runtime.add("OpenStrEnum" if decl.base == "str" else "OpenIntEnum")
             return self._module(ctx)
+        if isinstance(decl, t.ErrorClass):
+            return ModuleView(decl, (), ())
         needs.add("TypeAlias")
         return self._module(
             ctx,
@@ -179,8 +182,10 @@ class PythonViews:
         for source in ("datetime", "typing", "pydantic", "typing_extensions"):
             if source in by_source:
                 lines.append(f"from {source} import {', '.join(sorted(by_source[source], key=_import_order))}")
-        if lines and (ctx.runtime or ctx.own):
+        if lines and (ctx.runtime or ctx.own or ctx.files):
             lines.append("")  # third-party imports, then the SDK's own
+        if ctx.files:
+            lines.append(f"from .._runtime.files import {', '.join(sorted(ctx.files))}")
         if ctx.runtime:
             lines.append(f"from .._runtime.types import {', '.join(sorted(ctx.runtime, key=_import_order))}")
         for module in sorted(ctx.own):
@@ -201,11 +206,15 @@ class _Ctx:
         self.late = late
         self.runtime = runtime
         self.own = own
+        self.files: set[str] = set()
         self.recursive = False
 
     def annotation(self, typ: t.Type, typed_dict: bool = False) -> str:
         if isinstance(typ, t.Primitive):
             spelled = _PRIMITIVES[typ.name]
+            if spelled == "File":
+                self.files.add("FileTypedDict" if typed_dict else "File")
+                return "FileTypedDict" if typed_dict else "File"
             if spelled in _IMPORT_SOURCES:
                 self.needs.add(spelled)
             return spelled
@@ -284,3 +293,41 @@ def _strongly_connected(decls: dict[str, t.Declaration]) -> dict[str, int]:
                     if member == node:
                         break
     return component
+
+
+@dataclass(frozen=True)
+class SdkView:
+    server_url: str
+    server_variables: tuple[tuple[str, str], ...]
+    user_agent: str
+    docstring: str
+    init_docstring: str
+
+
+def sdk_view(api: t.Api) -> SdkView:
+    server = api.servers[0] if api.servers else t.Server("", None)
+    doc = api.title + (f" (API version {api.api_version})" if api.api_version else "")
+    if api.description:
+        doc += "\n\n" + api.description
+    args = ["Args:"]
+    for s in api.security:
+        how = {"bearer": "sent as a bearer token", "basic": "a (username, password) pair", "api_key": f"sent in the {s.location} {s.wire_name!r}"}[s.kind]
+        env = "" if s.kind == "basic" else f"; defaults to the {s.env} environment variable"
+        args.append(f"    {s.param}: the {s.key} credential, {how}{env}. A callable is called for every request.")
+    args += [
+        f"    server_url: the API's base URL{' (default: ' + server.url + ')' if server.url else ''}.",
+        "    url_params: values for the variables of the server URL.",
+        "    client: an httpx.Client to send requests with; the SDK never closes one you pass.",
+        "    async_client: the same for the async methods.",
+        "    retry_config: how to retry failed requests; None turns retries off. The default retries",
+        "        connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.",
+        "    timeout_ms: a timeout for every request, in milliseconds.",
+        "    hooks: callables run before each request and after each response.",
+    ]
+    return SdkView(
+        server_url=server.url,
+        server_variables=server.variables,
+        user_agent=f"{api.package}/{api.version} (gen)",
+        docstring=doc,
+        init_docstring="Create a client.\n\n" + "\n".join(args),
+    )

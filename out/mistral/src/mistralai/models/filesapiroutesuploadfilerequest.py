@@ -2,12 +2,13 @@
 
 from typing_extensions import NotRequired, TypedDict
 
+from .._runtime.files import File, FileTypedDict
 from .._runtime.types import BaseModel, Optional
 from .filepurpose import FilePurpose
 
 
 class FilesApiRoutesUploadFileRequestTypedDict(TypedDict):
-    file: bytes
+    file: FileTypedDict
     """The File object (not file name) to be uploaded.
  To upload a file and specify a custom file name you should format your request as such:
  ```bash
@@ -21,7 +22,7 @@ class FilesApiRoutesUploadFileRequestTypedDict(TypedDict):
 
 
 class FilesApiRoutesUploadFileRequest(BaseModel):
-    file: bytes
+    file: File
     """The File object (not file name) to be uploaded.
  To upload a file and specify a custom file name you should format your request as such:
  ```bash

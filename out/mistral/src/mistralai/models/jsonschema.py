@@ -19,7 +19,7 @@ class JsonSchema(BaseModel):
 
     name: str
 
-    schema_: Annotated[Dict[str, Any], Field(alias="schema")]
+    schema_definition: Annotated[Dict[str, Any], Field(alias="schema")]
 
     description: OptionalNullable[str] = UNSET
 

@@ -34,7 +34,7 @@ class UploadFileOut(BaseModel):
     object: str
     """The object type, which is always "file"."""
 
-    bytes_: Annotated[int, Field(alias="bytes")]
+    size_bytes: Annotated[int, Field(alias="bytes")]
     """The size of the file, in bytes."""
 
     created_at: int

@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import ResponseValidationError as ResponseValidationError
+    from .._runtime.errors import SDKError as SDKError
     from .binop import BinOp as BinOp, BinOpTypedDict as BinOpTypedDict
     from .binopop import BinOpOp as BinOpOp
     from .document import Document as Document, DocumentTypedDict as DocumentTypedDict
@@ -28,31 +30,33 @@ if TYPE_CHECKING:
     from .upload import Upload as Upload, UploadTypedDict as UploadTypedDict
 
 _EXPORTS: Dict[str, str] = {
-    "BinOp": "binop",
-    "BinOpTypedDict": "binop",
-    "BinOpOp": "binopop",
-    "Document": "document",
-    "DocumentTypedDict": "document",
-    "Expr": "expr",
-    "ExprTypedDict": "expr",
-    "Identified": "identified",
-    "IdentifiedTypedDict": "identified",
-    "JsonValue": "jsonvalue",
-    "JsonValueTypedDict": "jsonvalue",
-    "Literal2": "literal2",
-    "Literal2TypedDict": "literal2",
-    "Node": "node",
-    "NodeTypedDict": "node",
-    "PairA": "paira",
-    "PairATypedDict": "paira",
-    "PairB": "pairb",
-    "PairBTypedDict": "pairb",
-    "Summary": "summary",
-    "SummaryTypedDict": "summary",
-    "Tagged": "tagged",
-    "TaggedTypedDict": "tagged",
-    "Upload": "upload",
-    "UploadTypedDict": "upload",
+    "ResponseValidationError": ".._runtime.errors",
+    "SDKError": ".._runtime.errors",
+    "BinOp": ".binop",
+    "BinOpTypedDict": ".binop",
+    "BinOpOp": ".binopop",
+    "Document": ".document",
+    "DocumentTypedDict": ".document",
+    "Expr": ".expr",
+    "ExprTypedDict": ".expr",
+    "Identified": ".identified",
+    "IdentifiedTypedDict": ".identified",
+    "JsonValue": ".jsonvalue",
+    "JsonValueTypedDict": ".jsonvalue",
+    "Literal2": ".literal2",
+    "Literal2TypedDict": ".literal2",
+    "Node": ".node",
+    "NodeTypedDict": ".node",
+    "PairA": ".paira",
+    "PairATypedDict": ".paira",
+    "PairB": ".pairb",
+    "PairBTypedDict": ".pairb",
+    "Summary": ".summary",
+    "SummaryTypedDict": ".summary",
+    "Tagged": ".tagged",
+    "TaggedTypedDict": ".tagged",
+    "Upload": ".upload",
+    "UploadTypedDict": ".upload",
 }
 
 __all__ = list(_EXPORTS)
@@ -62,7 +66,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

@@ -2,18 +2,19 @@
 
 from typing_extensions import NotRequired, TypedDict
 
+from .._runtime.files import File, FileTypedDict
 from .._runtime.types import BaseModel, Optional
 from .summary import Summary, SummaryTypedDict
 
 
 class UploadTypedDict(TypedDict):
-    file: bytes
+    file: FileTypedDict
     """format binary: bytes."""
     summary: NotRequired[SummaryTypedDict]
 
 
 class Upload(BaseModel):
-    file: bytes
+    file: File
     """format binary: bytes."""
 
     summary: Optional[Summary] = None

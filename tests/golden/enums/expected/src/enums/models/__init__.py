@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import ResponseValidationError as ResponseValidationError
+    from .._runtime.errors import SDKError as SDKError
     from .job import Job as Job, JobTypedDict as JobTypedDict
     from .jobin import JobIn as JobIn, JobInTypedDict as JobInTypedDict
     from .jobinmode import JobInMode as JobInMode
@@ -19,18 +21,20 @@ if TYPE_CHECKING:
     from .weird import Weird as Weird
 
 _EXPORTS: Dict[str, str] = {
-    "Job": "job",
-    "JobTypedDict": "job",
-    "JobIn": "jobin",
-    "JobInTypedDict": "jobin",
-    "JobInMode": "jobinmode",
-    "JobInRetries": "jobinretries",
-    "JobMode": "jobmode",
-    "JobStage": "jobstage",
-    "Level": "level",
-    "Priority": "priority",
-    "Status": "status",
-    "Weird": "weird",
+    "ResponseValidationError": ".._runtime.errors",
+    "SDKError": ".._runtime.errors",
+    "Job": ".job",
+    "JobTypedDict": ".job",
+    "JobIn": ".jobin",
+    "JobInTypedDict": ".jobin",
+    "JobInMode": ".jobinmode",
+    "JobInRetries": ".jobinretries",
+    "JobMode": ".jobmode",
+    "JobStage": ".jobstage",
+    "Level": ".level",
+    "Priority": ".priority",
+    "Status": ".status",
+    "Weird": ".weird",
 }
 
 __all__ = list(_EXPORTS)
@@ -40,7 +44,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import ResponseValidationError as ResponseValidationError
+    from .._runtime.errors import SDKError as SDKError
     from .basemodel2 import (
         BaseModel2 as BaseModel2,
         BaseModel2TypedDict as BaseModel2TypedDict,
@@ -21,18 +23,20 @@ if TYPE_CHECKING:
     from .unset2 import Unset2 as Unset2, Unset2TypedDict as Unset2TypedDict
 
 _EXPORTS: Dict[str, str] = {
-    "BaseModel2": "basemodel2",
-    "BaseModel2TypedDict": "basemodel2",
-    "Collisions": "collisions",
-    "CollisionsTypedDict": "collisions",
-    "Foo": "foo",
-    "FooTypedDict": "foo",
-    "Foo2": "foo2",
-    "Foo2TypedDict": "foo2",
-    "Thing": "thing",
-    "ThingTypedDict": "thing",
-    "Unset2": "unset2",
-    "Unset2TypedDict": "unset2",
+    "ResponseValidationError": ".._runtime.errors",
+    "SDKError": ".._runtime.errors",
+    "BaseModel2": ".basemodel2",
+    "BaseModel2TypedDict": ".basemodel2",
+    "Collisions": ".collisions",
+    "CollisionsTypedDict": ".collisions",
+    "Foo": ".foo",
+    "FooTypedDict": ".foo",
+    "Foo2": ".foo2",
+    "Foo2TypedDict": ".foo2",
+    "Thing": ".thing",
+    "ThingTypedDict": ".thing",
+    "Unset2": ".unset2",
+    "Unset2TypedDict": ".unset2",
 }
 
 __all__ = list(_EXPORTS)
@@ -42,7 +46,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import ResponseValidationError as ResponseValidationError
+    from .._runtime.errors import SDKError as SDKError
     from .address import Address as Address, AddressTypedDict as AddressTypedDict
     from .color import Color as Color
     from .presence import Presence as Presence, PresenceTypedDict as PresenceTypedDict
@@ -28,19 +30,21 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: Dict[str, str] = {
-    "Address": "address",
-    "AddressTypedDict": "address",
-    "Color": "color",
-    "Presence": "presence",
-    "PresenceTypedDict": "presence",
-    "PresenceEcho": "presenceecho",
-    "PresenceEchoTypedDict": "presenceecho",
-    "PresenceNullableEnum": "presencenullableenum",
-    "PresenceNullableEnumUnlisted": "presencenullableenumunlisted",
-    "PresenceNullableObject": "presencenullableobject",
-    "PresenceNullableObjectTypedDict": "presencenullableobject",
-    "SettingsPatch": "settingspatch",
-    "SettingsPatchTypedDict": "settingspatch",
+    "ResponseValidationError": ".._runtime.errors",
+    "SDKError": ".._runtime.errors",
+    "Address": ".address",
+    "AddressTypedDict": ".address",
+    "Color": ".color",
+    "Presence": ".presence",
+    "PresenceTypedDict": ".presence",
+    "PresenceEcho": ".presenceecho",
+    "PresenceEchoTypedDict": ".presenceecho",
+    "PresenceNullableEnum": ".presencenullableenum",
+    "PresenceNullableEnumUnlisted": ".presencenullableenumunlisted",
+    "PresenceNullableObject": ".presencenullableobject",
+    "PresenceNullableObjectTypedDict": ".presencenullableobject",
+    "SettingsPatch": ".settingspatch",
+    "SettingsPatchTypedDict": ".settingspatch",
 }
 
 __all__ = list(_EXPORTS)
@@ -50,7 +54,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

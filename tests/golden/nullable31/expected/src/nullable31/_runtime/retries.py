@@ -108,6 +108,8 @@ class RetryConfig:
     strategy: str
     backoff: Optional[BackoffStrategy]
     retry_connection_errors: bool
+    # The statuses worth retrying ("429", "5XX"); None leaves it to the SDK's default (429 and 5XX).
+    status_codes: Optional[Sequence[str]] = None
 
     def __post_init__(self) -> None:
         if self.strategy not in _STRATEGIES:

@@ -242,7 +242,7 @@ class _Core(Generic[T]):
         event = self.events.popleft()
         if event.data == self.sentinel:
             self.finished = True
-            self.events.clear()  # nothing after the sentinel is decoded
+            self.events.clear()  # the rest is never decoded
             return None
         self.received += 1
         return event
@@ -326,8 +326,9 @@ class EventStream(Generic[T]):
         chunks, self._chunks = self._chunks, None
         self._core.events.clear()
         try:
-            if chunks is not None:
-                getattr(chunks, "close", _nothing)()
+            close: Any = getattr(chunks, "close", None)
+            if close is not None:
+                close()
         finally:
             self.response.close()
 
@@ -432,7 +433,3 @@ class EventStreamAsync(Generic[T]):
                 self.response.close()
         except Exception:
             pass
-
-
-def _nothing() -> None:
-    return None

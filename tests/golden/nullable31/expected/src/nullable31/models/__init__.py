@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import ResponseValidationError as ResponseValidationError
+    from .._runtime.errors import SDKError as SDKError
     from .maybename import (
         MaybeName as MaybeName,
         MaybeNameTypedDict as MaybeNameTypedDict,
@@ -33,22 +35,24 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: Dict[str, str] = {
-    "MaybeName": "maybename",
-    "MaybeNameTypedDict": "maybename",
-    "MaybePoints": "maybepoints",
-    "MaybePointsTypedDict": "maybepoints",
-    "Mode": "mode",
-    "Point": "point",
-    "PointTypedDict": "point",
-    "Record": "record",
-    "RecordTypedDict": "record",
-    "RecordOptInlineEnum": "recordoptinlineenum",
-    "RecordOptUnion": "recordoptunion",
-    "RecordOptUnionTypedDict": "recordoptunion",
-    "RecordOut": "recordout",
-    "RecordOutTypedDict": "recordout",
-    "RecordReqUnion": "recordrequnion",
-    "RecordReqUnionTypedDict": "recordrequnion",
+    "ResponseValidationError": ".._runtime.errors",
+    "SDKError": ".._runtime.errors",
+    "MaybeName": ".maybename",
+    "MaybeNameTypedDict": ".maybename",
+    "MaybePoints": ".maybepoints",
+    "MaybePointsTypedDict": ".maybepoints",
+    "Mode": ".mode",
+    "Point": ".point",
+    "PointTypedDict": ".point",
+    "Record": ".record",
+    "RecordTypedDict": ".record",
+    "RecordOptInlineEnum": ".recordoptinlineenum",
+    "RecordOptUnion": ".recordoptunion",
+    "RecordOptUnionTypedDict": ".recordoptunion",
+    "RecordOut": ".recordout",
+    "RecordOutTypedDict": ".recordout",
+    "RecordReqUnion": ".recordrequnion",
+    "RecordReqUnionTypedDict": ".recordrequnion",
 }
 
 __all__ = list(_EXPORTS)
@@ -58,7 +62,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

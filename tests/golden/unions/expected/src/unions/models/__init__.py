@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import ResponseValidationError as ResponseValidationError
+    from .._runtime.errors import SDKError as SDKError
     from .circle import Circle as Circle, CircleTypedDict as CircleTypedDict
     from .completionrequest import (
         CompletionRequest as CompletionRequest,
@@ -76,48 +78,50 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: Dict[str, str] = {
-    "Circle": "circle",
-    "CircleTypedDict": "circle",
-    "CompletionRequest": "completionrequest",
-    "CompletionRequestTypedDict": "completionrequest",
-    "CompletionRequestContent": "completionrequestcontent",
-    "CompletionRequestContentTypedDict": "completionrequestcontent",
-    "CompletionRequestContentImageChunk": "completionrequestcontentimagechunk",
-    "CompletionRequestContentImageChunkTypedDict": "completionrequestcontentimagechunk",
-    "CompletionRequestContentTextChunk": "completionrequestcontenttextchunk",
-    "CompletionRequestContentTextChunkTypedDict": "completionrequestcontenttextchunk",
-    "CompletionRequestSeed": "completionrequestseed",
-    "CompletionRequestSeedTypedDict": "completionrequestseed",
-    "CompletionRequestStop": "completionrequeststop",
-    "CompletionRequestStopTypedDict": "completionrequeststop",
-    "CompletionRequestToolChoice": "completionrequesttoolchoice",
-    "CompletionRequestToolChoiceTypedDict": "completionrequesttoolchoice",
-    "CompletionResponse": "completionresponse",
-    "CompletionResponseTypedDict": "completionresponse",
-    "CompletionResponseResult": "completionresponseresult",
-    "CompletionResponseResultTypedDict": "completionresponseresult",
-    "DeltaEvent": "deltaevent",
-    "DeltaEventTypedDict": "deltaevent",
-    "DoneEvent": "doneevent",
-    "DoneEventTypedDict": "doneevent",
-    "Event": "event",
-    "EventTypedDict": "event",
-    "Message": "message",
-    "MessageTypedDict": "message",
-    "Shape": "shape",
-    "ShapeTypedDict": "shape",
-    "Square": "square",
-    "SquareTypedDict": "square",
-    "StartEvent": "startevent",
-    "StartEventTypedDict": "startevent",
-    "SystemMessage": "systemmessage",
-    "SystemMessageTypedDict": "systemmessage",
-    "SystemMessageRole": "systemmessagerole",
-    "ToolChoice": "toolchoice",
-    "ToolChoiceTypedDict": "toolchoice",
-    "ToolChoiceEnum": "toolchoiceenum",
-    "UserMessage": "usermessage",
-    "UserMessageTypedDict": "usermessage",
+    "ResponseValidationError": ".._runtime.errors",
+    "SDKError": ".._runtime.errors",
+    "Circle": ".circle",
+    "CircleTypedDict": ".circle",
+    "CompletionRequest": ".completionrequest",
+    "CompletionRequestTypedDict": ".completionrequest",
+    "CompletionRequestContent": ".completionrequestcontent",
+    "CompletionRequestContentTypedDict": ".completionrequestcontent",
+    "CompletionRequestContentImageChunk": ".completionrequestcontentimagechunk",
+    "CompletionRequestContentImageChunkTypedDict": ".completionrequestcontentimagechunk",
+    "CompletionRequestContentTextChunk": ".completionrequestcontenttextchunk",
+    "CompletionRequestContentTextChunkTypedDict": ".completionrequestcontenttextchunk",
+    "CompletionRequestSeed": ".completionrequestseed",
+    "CompletionRequestSeedTypedDict": ".completionrequestseed",
+    "CompletionRequestStop": ".completionrequeststop",
+    "CompletionRequestStopTypedDict": ".completionrequeststop",
+    "CompletionRequestToolChoice": ".completionrequesttoolchoice",
+    "CompletionRequestToolChoiceTypedDict": ".completionrequesttoolchoice",
+    "CompletionResponse": ".completionresponse",
+    "CompletionResponseTypedDict": ".completionresponse",
+    "CompletionResponseResult": ".completionresponseresult",
+    "CompletionResponseResultTypedDict": ".completionresponseresult",
+    "DeltaEvent": ".deltaevent",
+    "DeltaEventTypedDict": ".deltaevent",
+    "DoneEvent": ".doneevent",
+    "DoneEventTypedDict": ".doneevent",
+    "Event": ".event",
+    "EventTypedDict": ".event",
+    "Message": ".message",
+    "MessageTypedDict": ".message",
+    "Shape": ".shape",
+    "ShapeTypedDict": ".shape",
+    "Square": ".square",
+    "SquareTypedDict": ".square",
+    "StartEvent": ".startevent",
+    "StartEventTypedDict": ".startevent",
+    "SystemMessage": ".systemmessage",
+    "SystemMessageTypedDict": ".systemmessage",
+    "SystemMessageRole": ".systemmessagerole",
+    "ToolChoice": ".toolchoice",
+    "ToolChoiceTypedDict": ".toolchoice",
+    "ToolChoiceEnum": ".toolchoiceenum",
+    "UserMessage": ".usermessage",
+    "UserMessageTypedDict": ".usermessage",
 }
 
 __all__ = list(_EXPORTS)
@@ -127,7 +131,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 
