@@ -8,7 +8,7 @@ import jinja2
 
 from ..ir import types as t
 from . import markdown, text
-from .client import group_view
+from .client import group_view, operation_doc, readme_view
 from .python import PythonViews, sdk_view
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -77,8 +77,10 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
         stack.extend(group.children)
         gview = group_view(group, declarations)
         emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
+        docs = [operation_doc(o, api, declarations, group) for o in gview.operations]
+        emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
     for template in sorted(env.list_templates(filter_func=lambda name: name.startswith("runtime/"))):
         emit(f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}", template)
     emit("pyproject.toml", "project/pyproject.toml.jinja")
-    emit("README.md", "project/README.md.jinja")
+    emit("README.md", "project/README.md.jinja", view=readme_view(api, {d.name: d for d in api.declarations}))
     return dict(sorted(files.items()))

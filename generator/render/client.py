@@ -53,7 +53,11 @@ class Argument:
     annotation: str
     default: str | None  # None: required
     description: str | None
-    wire_name: str = ""
+    wire_name: str
+    type: t.Type
+    required: bool
+    nullable: bool
+    example: t.Example | None
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,21 @@ def _wrapper(required: bool, nullable: bool) -> tuple[str, str | None]:
     return ("OptionalNullable", "UNSET") if nullable else ("Optional", "None")
 
 
-def _argument(name: str, typ: t.Type, required: bool, nullable: bool, default: t.Const | None, description: str | None, wire: str) -> Argument:
+def _argument(
+    name: str,
+    typ: t.Type,
+    required: bool,
+    nullable: bool,
+    default: t.Const | None,
+    description: str | None,
+    wire: str,
+    example: t.Example | None,
+) -> Argument:
     wrapper, fallback = _wrapper(required, nullable)
     inner = accepts(typ)
     spelled = f"{wrapper}[{inner}]" if wrapper else inner
     value = py_literal(default.value) if default is not None else fallback
-    return Argument(name, spelled, value, description, wire)
+    return Argument(name, spelled, value, description, wire, typ, required, nullable, example)
 
 
 def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> OperationView:
@@ -93,7 +106,7 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
         while name in taken:
             name += "_"
         taken.add(name)
-        arguments.append(_argument(name, p.type, p.required, p.nullable, None, p.description, p.wire_name))
+        arguments.append(_argument(name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example))
     param_names = tuple(a.name for a in arguments)
 
     body_expr = None
@@ -110,7 +123,9 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
                     name += "_"
                 taken.add(name)
                 required = f.required and f.default is None
-                arguments.append(_argument(name, f.type, required, f.nullable, f.default, f.description, f.wire_name))
+                arguments.append(
+                    _argument(name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example)
+                )
                 pairs.append(f"{py_literal(f.name)}: {name}")
             # Validated from a dict: the caller may pass models or plain dicts for every field.
             body_expr = f"models.{target.name}.model_validate({{{', '.join(pairs)}}})"
@@ -119,7 +134,9 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
             while name in taken:
                 name += "_"
             taken.add(name)
-            arguments.append(_argument(name, op.body.type, op.body.required, False, None, op.body.description, ""))
+            arguments.append(
+                _argument(name, op.body.type, op.body.required, False, None, op.body.description, "", None)
+            )
             body_expr = name
     arguments.sort(key=lambda a: a.default is not None)
 
@@ -224,3 +241,132 @@ def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupV
     source = " ".join(a.annotation for v in operations for a in v.arguments) + " ".join(v.returns for v in operations)
     names = tuple(n for n in ("Any", "Dict", "List", "Literal", "Union") if n + "[" in source or n + "," in source or f"{n}]" in source)
     return GroupView(group, operations, group.children, names)
+
+
+# ---------------------------------------------------------------- docs/sdks/<group>/README.md
+
+
+@dataclass(frozen=True)
+class OperationDoc:
+    view: OperationView
+    anchor: str
+    title: str  # the summary, or the method name
+    description: str | None
+    example: str  # a Markdown code block
+    arguments: str  # the parameters table
+    response: str  # Markdown
+    errors: str  # the errors table
+
+
+def operation_doc(view: OperationView, api: t.Api, declarations: dict[str, t.Declaration], group: t.Group) -> OperationDoc:
+    from . import examples, markdown
+
+    op = view.op
+    env = next((s.env for s in api.security if s.kind != "basic"), None)
+    setup = "import os\n\n" if env else ""
+    auth = "".join(
+        f'{s.param}=os.getenv("{s.env}", "")' if s.kind != "basic" else f'{s.param}=("<username>", "<password>")'
+        for s in api.security[:1]
+    )
+    call_path = "client." + ".".join(group.path) + "." + op.method_name
+    args = []
+    for a in view.arguments:
+        if not a.required:
+            continue
+        value = examples.example(a.type, declarations, a.example)
+        args.append(f"        {a.name}={examples.py_value(value, 2)},")
+    call = f"    res = {call_path}(\n" + "\n".join(args) + "\n    )" if args else f"    res = {call_path}()"
+    if view.runner == "stream":
+        use = "\n\n    with res as event_stream:\n        for event in event_stream:\n            print(event, flush=True)"
+    elif view.returns == "None":
+        use = ""
+    elif view.returns == "httpx.Response":
+        use = "\n\n    with res:\n        data = res.read()"
+    else:
+        use = "\n\n    print(res)"
+    code = (
+        f"{setup}from {api.package} import {api.sdk_class}\n\n"
+        f"with {api.sdk_class}({auth}) as client:\n{call}{use}"
+    )
+    success = next((r for r in op.responses if r.status.startswith("2")), None)
+    if view.runner == "stream" and success is not None and isinstance(success.type, t.Ref):
+        response = f"**EventStream[[models.{success.type.name}](../../models/{success.type.module}.md)]**: iterate it (or use it in `with`) to get the events as they arrive."
+    elif success is not None and isinstance(success.type, t.Ref) and view.returns != "httpx.Response":
+        response = f"**[models.{success.type.name}](../../models/{success.type.module}.md)**"
+    elif view.returns == "httpx.Response":
+        response = "**httpx.Response**: the streaming HTTP response; read it or iterate `iter_bytes()`, then close it."
+    elif view.returns == "None":
+        response = "None."
+    else:
+        response = f"**{view.returns}**"
+    errors = []
+    for r in op.responses:
+        if isinstance(r.type, t.Ref) and r.type.kind == "error":
+            errors.append((f"models.{r.type.name}", r.status, r.content_type or ""))
+    errors.append(("models.SDKError", "4XX, 5XX", "\\*/\\*"))
+    description = op.description if op.description and op.description != op.summary else None
+    return OperationDoc(
+        view=view,
+        anchor=op.method_name.lower(),  # GitHub keeps underscores in heading anchors
+        title=op.summary or op.method_name,
+        description=description,
+        example=markdown.code_block(code),
+        arguments=markdown.arguments_table(list(view.arguments)),
+        response=response,
+        errors=markdown.errors_table(errors),
+    )
+
+
+# ---------------------------------------------------------------- README.md of the SDK
+
+
+@dataclass(frozen=True)
+class ReadmeView:
+    quick_start: OperationDoc | None  # a plain JSON call
+    streaming: OperationDoc | None
+    async_example: str | None  # a code block
+    groups: tuple[tuple[t.Group, tuple[OperationDoc, ...]], ...]
+    env: str | None
+    first_error: str | None
+
+
+def readme_view(api: t.Api, declarations: dict[str, t.Declaration]) -> ReadmeView:
+    from . import markdown
+
+    groups = []
+    stack = list(api.groups)
+    while stack:
+        group = stack.pop(0)
+        stack[:0] = list(group.children)
+        view = group_view(group, declarations)
+        groups.append((group, tuple(operation_doc(o, api, declarations, group) for o in view.operations)))
+    docs = [d for _, ds in groups for d in ds]
+    plain = [d for d in docs if d.view.runner == "call" and d.view.returns not in ("None", "httpx.Response")]
+    streaming = next((d for d in docs if d.view.runner == "stream"), None)
+    # The quick start shows the plain twin of the first streaming operation (same URL and method),
+    # else the call that needs the most arguments: both are what the API is mostly used for.
+    twin = None
+    if streaming is not None:
+        key = (streaming.view.op.http_method, streaming.view.op.path)
+        twin = next((d for d in plain if (d.view.op.http_method, d.view.op.path) == key), None)
+    by_need = sorted(plain, key=lambda d: -sum(a.required for a in d.view.arguments))
+    quick = twin or (by_need[0] if by_need else None)
+    async_example = None
+    source = streaming or quick
+    if source is not None:
+        code = source.example.split("\n", 1)[1].rsplit("\n", 1)[0]  # the code inside the fence
+        code = code.replace(f"with {api.sdk_class}(", f"async with {api.sdk_class}(")
+        call = f".{source.view.op.method_name}("
+        code = code.replace(call, f".{source.view.op.method_name}_async(", 1).replace("res = client.", "res = await client.")
+        if source.view.runner == "stream":
+            code = code.replace("with res as event_stream:\n        for event", "async with res as event_stream:\n        async for event")
+        lines = ["import asyncio"] + code.split("\n")
+        body_start = next(i for i, line in enumerate(lines) if line.startswith("async with"))
+        inner = ["async def main() -> None:"] + ["    " + line if line else line for line in lines[body_start:]]
+        head = lines[:body_start]
+        while head and not head[-1]:
+            head.pop()
+        async_example = markdown.code_block("\n".join(head + ["", ""] + inner + ["", "", "asyncio.run(main())"]))
+    errors = [r.type.name for op in api.operations for r in op.responses if isinstance(r.type, t.Ref) and r.type.kind == "error"]
+    env = next((s.env for s in api.security if s.kind != "basic"), None)
+    return ReadmeView(quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..ir import types as t
 from .text import example_cell, md_inline
 
@@ -101,3 +103,51 @@ def members_table(union: t.Union) -> str:
 def values_table(enum: t.Enum) -> str:
     rows = [[f"`{v.name}`", f"`{md_inline(str(v.value))}`" if v.value != "" else '`""`'] for v in enum.values]
     return table(["Name", "Value"], rows)
+
+
+# ---------------------------------------------------------------- SDK (operation) docs
+
+
+def _fence(code: str) -> str:
+    """A code fence longer than any run of backticks inside the code, so nothing can close it."""
+    longest = 0
+    run = 0
+    for ch in code:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)
+
+
+def code_block(code: str, language: str = "python") -> str:
+    fence = _fence(code)
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
+def arguments_table(arguments: "list[Any]", options: bool = True) -> str:
+    with_examples = any(a.example is not None for a in arguments)
+    header = ["Parameter", "Type", "Required", "Description"] + (["Example"] if with_examples else [])
+    rows = []
+    for a in arguments:
+        row = [
+            f"`{a.name}`",
+            type_cell(a.type, field_wrapper(a.required, a.nullable)).replace("](../models/", "](../../models/"),
+            REQUIRED if a.required else NOT_REQUIRED,
+            md_inline(a.description) if a.description else "N/A",
+        ]
+        if with_examples:
+            row.append(example_cell(a.example.value) if a.example is not None else "")
+        rows.append(row)
+    if options:
+        extra = [
+            ("retries", "*Optional[RetryConfig]*", "Overrides the client's retry configuration for this call."),
+            ("server_url", "*Optional[str]*", "Overrides the server URL for this call."),
+            ("timeout_ms", "*Optional[int]*", "Overrides the client's timeout for this call, in milliseconds."),
+            ("http_headers", "*Optional[Mapping[str, str]]*", "Extra headers sent with this call."),
+        ]
+        for name, cell, description in extra:
+            rows.append([f"`{name}`", cell, NOT_REQUIRED, description] + ([""] if with_examples else []))
+    return table(header, rows)
+
+
+def errors_table(rows: "list[tuple[str, str, str]]") -> str:
+    return table(["Error Type", "Status Code", "Content Type"], [list(r) for r in rows])
