@@ -67,7 +67,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
         servers=tuple(servers),
         declarations=tuple(declarations[k] for k in sorted(declarations)),
         operations=tuple(operations),
-        groups=group_tree(operations, tags),
+        groups=group_tree(operations, tags, config.sdk_class),
         security=security_schemes(document.root, config.sdk_class),
     ), [p for p in problems if p.warning]
 

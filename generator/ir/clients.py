@@ -6,10 +6,18 @@ from dataclasses import replace
 from typing import Any
 
 from . import types as t
-from .naming import Namer, pascal, snake
+from .naming import Namer, module_name, pascal, snake
 
 # Modules of the SDK package that a group module must not shadow.
 _RESERVED_MODULES = frozenset({"models", "sdk", "errors", "utils", "types", "httpclient"})
+# Names that sdk.py and the group modules import; a group class must not take one of them.
+_RESERVED_CLASSES = frozenset(
+    """
+    Any Call Callable Config Dict Endpoint EventStream EventStreamAsync File FileTypedDict Hooks List
+    Literal Mapping Nullable Optional OptionalNullable Param RetryConfig Scheme Tuple Type
+    TracebackType Union None True False
+    """.split()
+)
 
 
 def security_schemes(root: dict[str, Any], sdk_class: str) -> tuple[t.SecurityScheme, ...]:
@@ -80,13 +88,13 @@ def errors_from_bodies(
                 data = r.type
             else:
                 data_name = namer.claim(name + "Data", twin=True)
-                data = t.Ref(data_name, "model", data_name.lower())
+                data = t.Ref(data_name, "model", module_name(data_name))
                 renamed[name] = data
                 del declarations[name]
                 declarations[data_name] = replace(model, name=data_name, module=data.module)
                 error_name = name
-            errors[name] = t.Ref(error_name, "error", error_name.lower())
-            declarations[error_name] = t.ErrorClass(error_name, error_name.lower(), model.description, data)
+            errors[name] = t.Ref(error_name, "error", module_name(error_name))
+            declarations[error_name] = t.ErrorClass(error_name, module_name(error_name), model.description, data)
 
     def fix(r: t.Response) -> t.Response:
         if isinstance(r.type, t.Ref) and r.type.name in errors and not r.status.startswith("2"):
@@ -98,23 +106,28 @@ def errors_from_bodies(
     return [replace(op, responses=tuple(fix(r) for r in op.responses)) for op in operations]
 
 
-def group_tree(operations: list[t.Operation], tag_descriptions: dict[str, str]) -> tuple[t.Group, ...]:
+def group_tree(operations: list[t.Operation], tag_descriptions: dict[str, str], sdk_class: str) -> tuple[t.Group, ...]:
     paths: dict[tuple[str, ...], list[t.Operation]] = {}
     for op in operations:
         for depth in range(1, len(op.group) + 1):
             paths.setdefault(op.group[:depth], [])
         paths[op.group].append(op)
     taken: set[str] = set()
+    classes: set[str] = set(_RESERVED_CLASSES) | {sdk_class}
 
     def node(path: tuple[str, ...]) -> t.Group:
         children = tuple(node(p) for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
-        module = "_".join(path).lower()
+        module = module_name("_".join(path).strip("_"))
         while module in _RESERVED_MODULES or module in taken:
             module += "_"
         taken.add(module)
+        class_name = pascal("_".join(path))
+        while class_name in classes:
+            class_name += "Api"
+        classes.add(class_name)
         return t.Group(
             path=path,
-            class_name=pascal("_".join(path)),
+            class_name=class_name,
             module=module,
             description=tag_descriptions.get(path[-1]),
             operations=tuple(paths[path]),

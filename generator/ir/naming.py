@@ -32,6 +32,8 @@ RESERVED_TYPE_NAMES = frozenset(
     """
     BaseModel Unset UNSET Nullable Optional OptionalNullable List Dict Any Union Literal TypedDict
     NotRequired Annotated Discriminator Tag OpenStrEnum OpenIntEnum UnknownVariant date datetime
+    None True False File FileTypedDict TypeAlias TypeAliasType TYPE_CHECKING SDKError
+    ResponseValidationError UNKNOWN_TAG
     """.split()
 )
 
@@ -129,3 +131,19 @@ def unique(names: list[str], sep: str = "_") -> list[str]:
         seen.add(name)
         out.append(name)
     return out
+
+
+def module_name(name: str) -> str:
+    """The module of a declaration: its name in lower case, never a keyword."""
+    module = name.lower()
+    return module + "_" if keyword.iskeyword(module) or keyword.issoftkeyword(module) else module
+
+
+# Attributes the SDK class and group classes define themselves.
+_OWN_ATTRIBUTES = frozenset({"close", "aclose", "hooks"})
+
+
+def attribute_name(text: str) -> str:
+    """A group's attribute on the SDK (`client.fine_tuning`): snake_case, never a keyword."""
+    name = snake(text)
+    return name + "_" if keyword.iskeyword(name) or name in _OWN_ATTRIBUTES else name

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..problems import escape_pointer_token
 from . import types as t
-from .naming import field_name, pascal, snake, unique
+from .naming import attribute_name, field_name, pascal, unique
 from .schemas import SchemaConverter
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -60,9 +60,9 @@ class OperationBuilder:
         ctx = pascal(operation_id)
         group_ext = op.get("x-speakeasy-group")
         if isinstance(group_ext, str) and group_ext:
-            group = tuple(snake(g) for g in group_ext.split("."))
+            group = tuple(attribute_name(g) for g in group_ext.split("."))
         elif op.get("tags"):
-            group = (snake(str(op["tags"][0])),)
+            group = (attribute_name(str(op["tags"][0])),)
         else:
             group = ("default",)
         name_ext = op.get("x-speakeasy-name-override")

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from ..problems import Problem, escape_pointer_token
 from . import types as t
-from .naming import RESERVED_TYPE_NAMES, Namer, field_name, pascal, unique, upper_snake
+from .naming import RESERVED_TYPE_NAMES, Namer, field_name, module_name, pascal, unique, upper_snake
 
 Schema = dict[str, Any]
 
@@ -88,7 +88,7 @@ class SchemaConverter:
 
     def _claim(self, wanted: str, kind: t.DeclKind) -> t.Ref:
         name = self.namer.claim(wanted, twin=kind != "enum")
-        return t.Ref(name, kind, name.lower())
+        return t.Ref(name, kind, module_name(name))
 
     def resolve(self, ref: str, at: str) -> tuple[str, Any] | None:
         if not ref.startswith("#"):

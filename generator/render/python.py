@@ -11,7 +11,6 @@ from typing import Iterable
 
 from ..ir import types as t
 from ..ir.build import decl_refs
-from ..problems import BuildError, Problem
 from .text import py_literal
 
 _PRIMITIVES = {
@@ -83,20 +82,14 @@ class PythonViews:
         self.by_module = {d.module: d for d in api.declarations}
         self.source = api.source
         self.component = _strongly_connected(self.decls)
-        self._check_eager_cycles()
+        self.component_sizes: dict[int, int] = {}
+        for number in self.component.values():
+            self.component_sizes[number] = self.component_sizes.get(number, 0) + 1
 
-    def _check_eager_cycles(self) -> None:
-        # A union or alias is evaluated when its module runs; two of them needing each other cannot
-        # both go first. A model between them breaks the cycle (its annotations are lazy).
-        for name, decl in self.decls.items():
-            if isinstance(decl, t.Model):
-                continue
-            for ref in decl_refs(decl):
-                target = self.decls.get(ref.name)
-                if target is None or isinstance(target, t.Model):
-                    continue
-                if self.component[ref.name] == self.component[name] and ref.name != name:
-                    raise BuildError([Problem(self.source, "/components/schemas", f"{name} and {ref.name} are unions or aliases that contain each other with no object schema between them; Python cannot define either first")])
+    def in_cycle(self, decl: t.Declaration) -> bool:
+        """Part of an import cycle: its module cannot import the others of the cycle first."""
+        component = self.component[decl.name]
+        return self.component_sizes[component] > 1 or any(r.name == decl.name for r in decl_refs(decl))
 
     def view(self, decl: t.Declaration) -> ModuleView:
         needs: set[str] = set()
@@ -174,7 +167,7 @@ class PythonViews:
 
     def _module(self, ctx: _Ctx, **kwargs: object) -> ModuleView:
         if ctx.recursive and not isinstance(ctx.decl, t.Model):
-            ctx.needs.update(("TYPE_CHECKING", "TypeAliasType"))
+            ctx.needs.update(("TYPE_CHECKING", "TypeAliasType", "TypeAlias"))
         lines = []
         by_source: dict[str, set[str]] = {}
         for name in ctx.needs:
@@ -237,7 +230,10 @@ class _Ctx:
             self.recursive = True
             return f'"{name}"'
         cyclic = self.views.component[typ.name] == self.views.component[self.decl.name]
-        if cyclic and isinstance(self.decl, t.Model):
+        if cyclic:
+            # Models' annotations are resolved lazily by pydantic; unions and aliases in a cycle
+            # are defined through TypeAliasType, whose value is resolved lazily too.
+            self.recursive = True
             self.late.add(typ.module)
             return f'"_{typ.module}.{name}"'
         self.own.add(typ.module)

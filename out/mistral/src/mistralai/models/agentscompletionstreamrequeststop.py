@@ -7,4 +7,3 @@ AgentsCompletionStreamRequestStop: TypeAlias = Union[str, List[str]]
 """Stop generation if this token is detected. Or if one of these tokens is detected when providing an array"""
 
 AgentsCompletionStreamRequestStopTypedDict: TypeAlias = Union[str, List[str]]
-"""Stop generation if this token is detected. Or if one of these tokens is detected when providing an array"""

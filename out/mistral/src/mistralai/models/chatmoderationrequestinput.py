@@ -21,4 +21,3 @@ ChatModerationRequestInputTypedDict: TypeAlias = Union[
     List[ChatModerationRequestInput1TypedDict],
     List[List[ChatModerationRequestInput2TypedDict]],
 ]
-"""Chat to classify"""

@@ -7,4 +7,3 @@ ClassificationRequestInput: TypeAlias = Union[str, List[str]]
 """Text to classify."""
 
 ClassificationRequestInputTypedDict: TypeAlias = Union[str, List[str]]
-"""Text to classify."""

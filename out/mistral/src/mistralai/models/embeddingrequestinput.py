@@ -7,4 +7,3 @@ EmbeddingRequestInput: TypeAlias = Union[str, List[str]]
 """Text to embed."""
 
 EmbeddingRequestInputTypedDict: TypeAlias = Union[str, List[str]]
-"""Text to embed."""

@@ -7,4 +7,3 @@ FIMCompletionRequestStop: TypeAlias = Union[str, List[str]]
 """Stop generation if this token is detected. Or if one of these tokens is detected when providing an array"""
 
 FIMCompletionRequestStopTypedDict: TypeAlias = Union[str, List[str]]
-"""Stop generation if this token is detected. Or if one of these tokens is detected when providing an array"""

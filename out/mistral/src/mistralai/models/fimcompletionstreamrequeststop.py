@@ -7,4 +7,3 @@ FIMCompletionStreamRequestStop: TypeAlias = Union[str, List[str]]
 """Stop generation if this token is detected. Or if one of these tokens is detected when providing an array"""
 
 FIMCompletionStreamRequestStopTypedDict: TypeAlias = Union[str, List[str]]
-"""Stop generation if this token is detected. Or if one of these tokens is detected when providing an array"""

@@ -12,4 +12,3 @@ OCRRequestDocument: TypeAlias = Union[DocumentURLChunk, ImageURLChunk]
 OCRRequestDocumentTypedDict: TypeAlias = Union[
     DocumentURLChunkTypedDict, ImageURLChunkTypedDict
 ]
-"""Document to run OCR on"""

@@ -7,17 +7,14 @@ if TYPE_CHECKING:
     JsonValue: TypeAlias = Union[
         str, float, bool, List["JsonValue"], Dict[str, "JsonValue"]
     ]
-else:
-    JsonValue = TypeAliasType(
-        "JsonValue", Union[str, float, bool, List["JsonValue"], Dict[str, "JsonValue"]]
-    )
-"""A union that contains itself through arrays and maps, with no object schema in between."""
-
-if TYPE_CHECKING:
     JsonValueTypedDict: TypeAlias = Union[
         str, float, bool, List["JsonValueTypedDict"], Dict[str, "JsonValueTypedDict"]
     ]
 else:
+    # Defined lazily: the members refer back to this union.
+    JsonValue = TypeAliasType(
+        "JsonValue", Union[str, float, bool, List["JsonValue"], Dict[str, "JsonValue"]]
+    )
     JsonValueTypedDict = TypeAliasType(
         "JsonValueTypedDict",
         Union[
@@ -28,4 +25,3 @@ else:
             Dict[str, "JsonValueTypedDict"],
         ],
     )
-"""A union that contains itself through arrays and maps, with no object schema in between."""

@@ -53,7 +53,7 @@ class ResponseValidationError(SDKError):
         self, message: str, raw_response: httpx.Response, cause: Exception
     ) -> None:
         self.cause = cause
-        super().__init__(f"{message}: {_first_lines(str(cause))}", raw_response)
+        super().__init__(f"{message} ({_cause_summary(cause)})", raw_response)
 
 
 def _text(response: Optional[httpx.Response]) -> str:
@@ -63,6 +63,29 @@ def _text(response: Optional[httpx.Response]) -> str:
         return response.text
     except (httpx.ResponseNotRead, httpx.StreamError):
         return ""
+
+
+def _cause_summary(cause: Exception, limit: int = 5) -> str:
+    """Where a pydantic ValidationError says the data is wrong, one `loc: msg` per problem (its
+    str() repeats the input and links to pydantic's docs for each); anything else, its first lines.
+    """
+    errors = getattr(cause, "errors", None)
+    items = None
+    if callable(errors):
+        try:
+            items = errors()
+        except Exception:
+            items = None
+    if not (
+        isinstance(items, list) and items and all(isinstance(e, dict) for e in items)
+    ):
+        return _first_lines(str(cause))
+    shown = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ())) or '(root)'}: {e.get('msg', '')}"
+        for e in items[:limit]
+    )
+    more = len(items) - limit
+    return shown + (f"; and {more} more" if more > 0 else "")
 
 
 def _first_lines(text: str, limit: int = 6) -> str:

@@ -9,4 +9,3 @@ MaybePoints: TypeAlias = Union[Point, List[Point], None]
 """A component union with a null member; a property that references it can be null."""
 
 MaybePointsTypedDict: TypeAlias = Union[PointTypedDict, List[PointTypedDict], None]
-"""A component union with a null member; a property that references it can be null."""

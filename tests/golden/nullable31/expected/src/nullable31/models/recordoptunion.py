@@ -7,4 +7,3 @@ RecordOptUnion: TypeAlias = Union[str, List[str]]
 """optional, nullable union: OptionalNullable[RecordOptUnion] = UNSET."""
 
 RecordOptUnionTypedDict: TypeAlias = Union[str, List[str]]
-"""optional, nullable union: OptionalNullable[RecordOptUnion] = UNSET."""

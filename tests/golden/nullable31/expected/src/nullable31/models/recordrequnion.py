@@ -7,4 +7,3 @@ RecordReqUnion: TypeAlias = Union[str, List[str]]
 """required, nullable union of string and string array (like Mistral `stop`, but nullable)."""
 
 RecordReqUnionTypedDict: TypeAlias = Union[str, List[str]]
-"""required, nullable union of string and string array (like Mistral `stop`, but nullable)."""

@@ -21,4 +21,3 @@ CompletionRequestContentTypedDict: TypeAlias = Union[
     CompletionRequestContentTextChunkTypedDict,
     CompletionRequestContentImageChunkTypedDict,
 ]
-"""oneOf of inline objects with titles; members are named from their titles."""

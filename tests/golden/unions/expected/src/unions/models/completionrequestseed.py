@@ -7,4 +7,3 @@ CompletionRequestSeed: TypeAlias = Union[str, int]
 """3.1 type list of two non-null types: Union[str, int]."""
 
 CompletionRequestSeedTypedDict: TypeAlias = Union[str, int]
-"""3.1 type list of two non-null types: Union[str, int]."""

@@ -7,4 +7,3 @@ CompletionRequestStop: TypeAlias = Union[str, List[str]]
 """anyOf string | array of string (like Mistral `stop`): CompletionRequestStop."""
 
 CompletionRequestStopTypedDict: TypeAlias = Union[str, List[str]]
-"""anyOf string | array of string (like Mistral `stop`): CompletionRequestStop."""

@@ -12,4 +12,3 @@ CompletionRequestToolChoice: TypeAlias = Union[ToolChoice, ToolChoiceEnum]
 CompletionRequestToolChoiceTypedDict: TypeAlias = Union[
     ToolChoiceTypedDict, ToolChoiceEnum
 ]
-"""anyOf $ref object | $ref enum (like Mistral `tool_choice`): CompletionRequestToolChoice."""

@@ -9,4 +9,3 @@ CompletionResponseResult: TypeAlias = Union[str, int, ToolChoice]
 """anyOf string | integer | object in a response: CompletionResponseResult."""
 
 CompletionResponseResultTypedDict: TypeAlias = Union[str, int, ToolChoiceTypedDict]
-"""anyOf string | integer | object in a response: CompletionResponseResult."""
