@@ -5,20 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import types as t
+from .python import PRIMITIVES
 from .text import py_literal
 
-_PRIMITIVES = {
-    "str": "str",
-    "int": "int",
-    "float": "float",
-    "bool": "bool",
-    "bytes": "bytes",
-    "file": "File",
-    "any": "Any",
-    "none": "None",
-    "date": "date",
-    "datetime": "datetime",
-}
 # Keyword arguments every method takes; parameters of the API that clash are renamed.
 CALL_OPTIONS = ("retries", "server_url", "timeout_ms", "http_headers")
 
@@ -26,7 +15,7 @@ CALL_OPTIONS = ("retries", "server_url", "timeout_ms", "http_headers")
 def annotation(typ: t.Type, typed_dict: bool = False) -> str:
     """A type as group modules spell it: models through the lazily loaded `models` package."""
     if isinstance(typ, t.Primitive):
-        name = _PRIMITIVES[typ.name]
+        name = PRIMITIVES[typ.name]
         return f"{name}TypedDict" if typed_dict and name == "File" else name
     if isinstance(typ, t.ListOf):
         return f"List[{annotation(typ.item, typed_dict)}]"

@@ -13,7 +13,8 @@ from ..ir import types as t
 from ..ir.build import decl_refs
 from .text import py_literal
 
-_PRIMITIVES = {
+# How each IR primitive is spelled in Python (models and group modules alike).
+PRIMITIVES = {
     "str": "str",
     "int": "int",
     "float": "float",
@@ -204,7 +205,7 @@ class _Ctx:
 
     def annotation(self, typ: t.Type, typed_dict: bool = False) -> str:
         if isinstance(typ, t.Primitive):
-            spelled = _PRIMITIVES[typ.name]
+            spelled = PRIMITIVES[typ.name]
             if spelled == "File":
                 self.files.add("FileTypedDict" if typed_dict else "File")
                 return "FileTypedDict" if typed_dict else "File"
