@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -32,7 +32,21 @@ def default_config(name: str) -> Config:
     return Config(name=name, package=package, sdk_class=sdk_class)
 
 
-def load_config(path: Path | None, name: str, display: str = "") -> Config:
+def valid_package(name: str) -> bool:
+    return bool(_PACKAGE.match(name))
+
+
+def load_config(path: Path | None, name: str, display: str = "", *, package: str | None = None) -> Config:
+    """gen.yaml of an API folder (or the defaults); `package` (from `gen build --package`) overrides gen.yaml's."""
+    config = _load_config(path, name, display)
+    if package is not None:
+        if not valid_package(package):
+            raise BuildError([Problem("--package", "", f"{package!r} is not a valid Python package name")])
+        config = replace(config, package=package)
+    return config
+
+
+def _load_config(path: Path | None, name: str, display: str) -> Config:
     base = default_config(name)
     if path is None or not path.exists():
         return base

@@ -1,17 +1,21 @@
-"""The whole pipeline for one API folder: load → ir → render → format. Nothing here writes."""
+"""The whole pipeline for one API folder: load → ir → render → format. Nothing here writes to out/.
+
+A build whose inputs, gen's code and libraries are exactly those of an earlier successful build is served from the
+user cache (generator.cache) without loading, rendering or formatting anything; the loader, the IR, Jinja and black
+are imported only when a build really runs.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from . import inputs as fingerprint
+from .cache import Cache
 from .config import load_config
-from .format import format_files
-from .ir import build_ir
-from .load import load
 from .problems import BuildError, Problem
-from .render import render
 
 SPEC_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
 
@@ -29,6 +33,8 @@ class Built:
     source: ApiSource
     files: dict[str, str]
     warnings: tuple[Problem, ...]
+    inputs: dict[str, Any] | None = None  # the manifest's record of what the build read
+    cached: bool = False  # served whole from the user cache
 
 
 def _spec_in(folder: Path) -> Path | None:
@@ -62,15 +68,64 @@ def discover(path: Path) -> list[ApiSource]:
     return sources
 
 
-def build(source: ApiSource, *, strict: bool = False, templates: Path | None = None) -> Built:
-    config = load_config(source.config, source.name, _display(source.config) if source.config else "")
+def build(
+    source: ApiSource,
+    *,
+    strict: bool = False,
+    templates: Path | None = None,
+    package: str | None = None,
+    cache: Cache | None = None,
+) -> Built:
+    """Build one API in memory. `cache` defaults to the user cache; `Cache(None)` builds from scratch."""
+    cache = cache if cache is not None else Cache.default()
+    display = _display(source.config) if source.config else ""
+    config = load_config(source.config, source.name, display)
+    options: dict[str, str] = {}
+    # An option is an input only where it changes something: `--package` naming gen.yaml's own package builds the
+    # same tree, manifest included.
+    if package is not None and package != config.package:
+        config = load_config(source.config, source.name, display, package=package)
+        options["package"] = package
+    inputs = fingerprint.describe(source.spec, source.overlays, source.config, templates, options)
+    key = fingerprint.build_key(inputs, strict=strict, spec=source.spec)
+    replayed = _replay(cache, key, source, inputs)
+    if replayed is not None:
+        return replayed
+
+    from .format import format_files
+    from .ir import build_ir
+    from .load import load
+    from .render import render
+
     document = load(source.spec, source.overlays, strict=strict)
     api, ir_warnings = build_ir(document, config)
     warnings = tuple(document.warnings) + tuple(ir_warnings)
     if strict and ir_warnings:
         raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    files = format_files(render(api, templates))
-    return Built(source, files, warnings)
+    files = format_files(render(api, templates), cache)
+    cache.put_build(
+        key,
+        {
+            "files": {path: cache.put_object(text.encode("utf-8")) for path, text in files.items()},
+            "warnings": [[w.file, w.pointer, w.message] for w in warnings],
+        },
+    )
+    cache.prune()
+    return Built(source, files, warnings, inputs)
+
+
+def _replay(cache: Cache, key: str, source: ApiSource, inputs: dict[str, Any]) -> Built | None:
+    record = cache.get_build(key)
+    if record is None:
+        return None
+    files: dict[str, str] = {}
+    for path, digest in record["files"].items():
+        data = cache.get_object(str(digest))
+        if data is None:
+            return None  # pruned since: build for real
+        files[str(path)] = data.decode("utf-8")
+    warnings = tuple(Problem(str(f), str(p), str(m), warning=True) for f, p, m in record.get("warnings", []))
+    return Built(source, dict(sorted(files.items())), warnings, inputs, cached=True)
 
 
 def _display(path: Path) -> str:

@@ -1,63 +1,375 @@
-"""Stage 5: put the files in out/<api>/, touching only what changed. Only this stage writes."""
+"""Stage 5: put the files in out/<api>/, touching only what changed. Only this stage writes.
+
+`plan()` compares what a build produced with out/<api>/ and its manifest and touches nothing; `commit()` applies a
+plan; `differences()` describes one for `gen build --check`. The rules:
+
+- A file whose bytes did not change is not touched (it keeps its mtime).
+- Files the previous manifest lists that this build no longer produces are removed; nothing else ever is.
+- A file the manifest does not list is never overwritten or removed (`foreign`), not even with `force`.
+- A listed file whose bytes no longer hash to the manifest's value was edited by hand (`edited`): commit() refuses
+  to replace or remove it unless `force`.
+- Paths matched by out/<api>/.genignore are never written or removed; the manifest lists them apart ("ignored"), so
+  that one taken off .genignore later counts as an edited file, not as a stranger.
+- Everything is staged in out/<api>/.gen/ first, then renamed into place, the manifest last; if staging fails,
+  out/ is as it was.
+"""
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
 import hashlib
 import json
 import os
+import shutil
 import tempfile
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping, Sequence
+
+from . import __version__
 
 MANIFEST = ".gen/manifest.json"
+GENIGNORE = ".genignore"
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_manifest(out_dir: Path) -> dict[str, str]:
+# ---------------------------------------------------------------------------------------------------- the manifest
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest of out_dir ({} when there is none or it cannot be read)."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return dict(data.get("files", {}))
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gen-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _manifest_files(manifest: Mapping[str, Any]) -> dict[str, str]:
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {str(k): str(v) for k, v in files.items()}
 
 
-def write(files: dict[str, str], out_dir: Path) -> list[str]:
-    """Write `files` under `out_dir`; return the relative paths that changed."""
-    previous = _read_manifest(out_dir)
-    encoded = {path: text.encode("utf-8") for path, text in files.items()}
-    changed = []
-    for path, data in encoded.items():
-        target = out_dir / path
+def manifest_bytes(files: Mapping[str, bytes], inputs: Mapping[str, Any] | None, ignored: Sequence[str] = ()) -> bytes:
+    manifest: dict[str, Any] = {
+        "generator": f"gen {__version__}",
+        "files": {path: _digest(data) for path, data in sorted(files.items())},
+    }
+    if inputs is not None:
+        manifest["inputs"] = dict(inputs)
+    if ignored:
+        # Generated paths that .genignore leaves to the user: should one leave .genignore, gen may take it back
+        # (with --force, as an edited file) instead of treating it as a file it never wrote.
+        manifest["ignored"] = sorted(ignored)
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------- .genignore
+
+
+class GenIgnore:
+    """out/<api>/.genignore: one path or glob per line, relative to out/<api>/; `#` starts a comment.
+
+    `src/pkg/custom.py` names a file; `src/pkg/custom/` (or `src/pkg/custom`) everything below a folder; `*`, `?` and
+    `[...]` are globs (`*` crosses folders: `docs/*.md` matches `docs/models/x.md`)."""
+
+    def __init__(self, lines: Sequence[str] = ()) -> None:
+        self.patterns: list[str] = []
+        for line in lines:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                self.patterns.append(line.lstrip("/").rstrip("/"))
+
+    @classmethod
+    def read(cls, out_dir: Path) -> "GenIgnore":
         try:
-            if target.read_bytes() == data:
-                continue
+            return cls((out_dir / GENIGNORE).read_text(encoding="utf-8").splitlines())
         except OSError:
-            pass
-        _write_atomic(target, data)
-        changed.append(path)
-    # Files an earlier build generated and this one does not: gone. Anything else is the user's.
-    for path in sorted(set(previous) - set(encoded)):
-        target = out_dir / path
-        if target.is_file():
-            target.unlink()
-            changed.append(path)
-    manifest = {"files": {path: _digest(data) for path, data in sorted(encoded.items())}}
-    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    manifest_path = out_dir / MANIFEST
-    if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != text:
-        _write_atomic(manifest_path, text.encode("utf-8"))
-    return changed
+            return cls()
+
+    def __contains__(self, path: str) -> bool:
+        for pattern in self.patterns:
+            if path == pattern or path.startswith(pattern + "/") or fnmatch.fnmatchcase(path, pattern):
+                return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class Plan:
+    out_dir: Path
+    generated: dict[str, bytes]  # what out_dir holds after commit (ignored paths left out)
+    create: list[str] = field(default_factory=list)
+    update: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # produced, but .genignore keeps the user's file
+    edited: list[str] = field(default_factory=list)  # edited by hand since the last build, and this one would replace or remove it
+    foreign: list[str] = field(default_factory=list)  # not written by gen (not in the manifest), and this build would replace it
+    before: dict[str, bytes] = field(default_factory=dict)  # current bytes of every updated or removed file
+    manifest: bytes = b""
+    manifest_before: bytes | None = None
+
+    @property
+    def manifest_changed(self) -> bool:
+        return self.manifest != self.manifest_before
+
+    @property
+    def changes(self) -> list[str]:
+        return sorted(self.create + self.update + self.remove)
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.changes and not self.manifest_changed
+
+
+def _read_file(path: Path) -> bytes | None:
+    """The bytes of a regular file; None when there is nothing there. A folder in the way is an error."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    if not path.is_file():
+        raise IsADirectoryError(f"{path} is in the way of a generated file and is not a file")
+    return path.read_bytes()
+
+
+def _blocked_folder(out_dir: Path, path: str) -> bool:
+    folder = out_dir
+    for part in PurePosixPath(path).parts[:-1]:
+        folder = folder / part
+        if not folder.exists():
+            return False
+        if not folder.is_dir():
+            return True
+    return False
+
+
+def _check_relative(path: str) -> None:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or path.startswith(".gen/"):
+        raise ValueError(f"not a path gen may write: {path!r}")
+
+
+def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, Any] | None = None) -> Plan:
+    """Compare `files` (relative path -> text) with out_dir. Touches nothing."""
+    manifest = read_manifest(out_dir)
+    previous = _manifest_files(manifest)
+    listed = manifest.get("ignored")
+    ignored_before = {str(p) for p in listed} if isinstance(listed, list) else set()
+    ignore = GenIgnore.read(out_dir)
+    result = Plan(out_dir=out_dir, generated={})
+    for path in sorted(files):
+        _check_relative(path)
+        value = files[path]
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        if path in ignore:
+            result.ignored.append(path)
+            continue
+        result.generated[path] = data
+        try:
+            current = _read_file(out_dir / path)
+        except IsADirectoryError:
+            result.foreign.append(path)
+            result.update.append(path)
+            continue
+        if current is None:
+            result.create.append(path)
+            if _blocked_folder(out_dir, path):
+                result.foreign.append(path)  # a file of the user's stands where a folder of the path must go
+        elif current == data:
+            result.unchanged.append(path)
+        else:
+            result.update.append(path)
+            result.before[path] = current
+            if path not in previous:
+                (result.edited if path in ignored_before else result.foreign).append(path)
+            elif _digest(current) != previous[path]:
+                result.edited.append(path)
+    for path in sorted(set(previous) - set(files)):
+        if path in ignore:
+            continue
+        try:
+            _check_relative(path)
+            current = _read_file(out_dir / path)
+        except (ValueError, IsADirectoryError):
+            continue  # a manifest entry gen would never write, or a folder now: not gen's to remove
+        if current is None:
+            continue
+        result.remove.append(path)
+        result.before[path] = current
+        if _digest(current) != previous[path]:
+            result.edited.append(path)
+    result.edited.sort()
+    result.manifest = manifest_bytes(result.generated, inputs, result.ignored)
+    try:
+        result.manifest_before = (out_dir / MANIFEST).read_bytes()
+    except OSError:
+        result.manifest_before = None
+    return result
+
+
+class WriteRefused(Exception):
+    """commit() would overwrite files that are not gen's, or (without force) files edited by hand."""
+
+    def __init__(self, plan: Plan, paths: list[str]):
+        super().__init__(f"{plan.out_dir}: refusing to overwrite {', '.join(paths)}")
+        self.plan = plan
+        self.paths = paths
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def commit(plan: Plan, *, force: bool = False) -> list[str]:
+    """Apply `plan`; return the relative paths that changed (written or removed)."""
+    return commit_all([plan], force=force)[0]
+
+
+def commit_all(plans: list[Plan], *, force: bool = False) -> list[list[str]]:
+    """Apply several plans (one per API) as one: nothing is renamed into place before every file of every plan is
+    staged, so a failure while staging (a full disk) leaves every out/<api>/ as it was."""
+    for planned in plans:
+        blocked = planned.foreign + ([] if force else planned.edited)
+        if blocked:
+            raise WriteRefused(planned, sorted(blocked))
+    staged: list[_Staged] = []
+    try:
+        for planned in plans:
+            if not planned.up_to_date:
+                staged.append(_Staged(planned))
+    except BaseException:
+        for stage in staged:
+            stage.discard()
+        raise
+    for stage in staged:
+        stage.apply()
+    return [planned.changes for planned in plans]
+
+
+class _Staged:
+    """Phase 1 of a commit: every new file and the manifest written beside their targets, in out/<api>/.gen/."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        out_dir = plan.out_dir
+        self.created = next((p for p in [*reversed(out_dir.parents), out_dir] if not p.exists()), None)
+        gen_dir = out_dir / ".gen"
+        gen_dir.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix="staging-", dir=gen_dir))
+        self.files: list[tuple[Path, Path]] = []
+        try:
+            mode = 0o666 & ~_umask()
+            for index, path in enumerate(sorted(plan.create + plan.update)):
+                target = out_dir / path
+                temp = self.staging / str(index)
+                temp.write_bytes(plan.generated[path])
+                # A file gen replaces keeps its mode; a new one gets the usual mode (0644 under umask 022).
+                os.chmod(temp, os.stat(target).st_mode & 0o7777 if target.is_file() else mode)
+                self.files.append((temp, target))
+            self.manifest = self.staging / "manifest.json"
+            self.manifest.write_bytes(plan.manifest)
+            os.chmod(self.manifest, mode)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.created is not None:  # out/<api>/ (or a parent) did not exist before: it does not now either
+            shutil.rmtree(self.created, ignore_errors=True)
+
+    def apply(self) -> None:
+        """Phase 2: renames, which do not fail for want of space. The manifest goes last: should this be interrupted,
+        a file already renamed holds what the next build produces, so it does not count as edited."""
+        out_dir = self.plan.out_dir
+        try:
+            for temp, target in self.files:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temp, target)
+            for path in self.plan.remove:
+                target = out_dir / path
+                target.unlink(missing_ok=True)
+                _remove_empty_parents(target.parent, out_dir)
+            if self.plan.manifest_changed:
+                os.replace(self.manifest, out_dir / MANIFEST)
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _remove_empty_parents(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()  # only succeeds when empty
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def write(
+    files: Mapping[str, str | bytes],
+    out_dir: Path,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    force: bool = False,
+) -> list[str]:
+    """Write `files` under `out_dir`; return the relative paths that changed. Raises WriteRefused (see commit)."""
+    return commit(plan(files, out_dir, inputs), force=force)
+
+
+# ---------------------------------------------------------------------------------------------------- --check
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str
+    # "missing", "differs", "edited" (by hand since the last build), "stale" (generated before, no longer),
+    # "not gen's" (a file gen did not write is in the way)
+    status: str
+    before: bytes | None
+    after: bytes | None
+
+
+def differences(plan: Plan) -> list[Difference]:
+    found = []
+    foreign = set(plan.foreign)
+    for path in plan.changes:
+        if path in plan.remove:
+            found.append(Difference(path, "stale", plan.before.get(path), None))
+        elif path in plan.create:
+            found.append(Difference(path, "missing", None, plan.generated[path]))
+        else:
+            status = "not gen's" if path in foreign else "edited" if path in plan.edited else "differs"
+            found.append(Difference(path, status, plan.before.get(path), plan.generated[path]))
+    if plan.manifest_changed:
+        status = "missing" if plan.manifest_before is None else "differs"
+        found.append(Difference(MANIFEST, status, plan.manifest_before, plan.manifest))
+    return found
+
+
+def unified_diff(difference: Difference, max_lines: int) -> list[str]:
+    """A unified diff of one difference, at most `max_lines` lines (a last line says how many were left out)."""
+
+    def lines(data: bytes | None) -> list[str]:
+        if data is None:
+            return []
+        return data.decode("utf-8", "replace").splitlines()
+
+    if b"\0" in (difference.before or b"") + (difference.after or b""):
+        return ["Binary files differ"]
+    before = f"a/{difference.path}" if difference.before is not None else "/dev/null"
+    after = f"b/{difference.path}" if difference.after is not None else "/dev/null"
+    diff = list(difflib.unified_diff(lines(difference.before), lines(difference.after), before, after, lineterm="", n=2))
+    if len(diff) > max_lines:
+        left = len(diff) - max_lines
+        diff = diff[:max_lines] + [f"... ({left} more diff lines)"]
+    return diff

@@ -19,7 +19,7 @@ def main() -> None:
         built = build(source)
         # The expected tree holds exactly what the generator emits: start from nothing.
         shutil.rmtree(expected, ignore_errors=True)
-        write(built.files, expected)
+        write(built.files, expected, built.inputs)
         print(f"{expected.relative_to(ROOT)}: {len(built.files)} files")
 
 

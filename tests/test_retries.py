@@ -405,9 +405,8 @@ def test_a_huge_attempt_count_does_not_overflow(r: ModuleType) -> None:
     [
         conn_error(),
         httpx.ConnectTimeout("slow", request=httpx.Request("GET", URL)),
-        httpx.ReadTimeout("slow head", request=httpx.Request("GET", URL)),
         httpx.PoolTimeout("no connection", request=httpx.Request("GET", URL)),
-        httpx.ReadError("reset", request=httpx.Request("GET", URL)),
+        httpx.WriteError("broken pipe", request=httpx.Request("GET", URL)),
         httpx.RemoteProtocolError("Server disconnected without sending a response.", request=httpx.Request("GET", URL)),
     ],
     ids=lambda e: type(e).__name__,
@@ -416,6 +415,22 @@ def test_connection_errors_are_retried_when_enabled(r: ModuleType, mode: str, er
     h = harness(r, mode, error, error, 200)
     assert h.run(retries(r, connection_errors=True)).status_code == 200
     assert h.calls == 3 and h.sleeps == pytest.approx([0.5, 0.75])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.ReadTimeout("slow head", request=httpx.Request("POST", URL)),
+        httpx.ReadError("reset", request=httpx.Request("POST", URL)),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_failures_after_the_request_was_sent_are_not_repeated(r: ModuleType, mode: str, error: Exception) -> None:
+    # The server may have acted on the request: repeating it could do the work twice.
+    h = harness(r, mode, error, 200)
+    with pytest.raises(type(error)):
+        h.run(retries(r, connection_errors=True))
+    assert h.calls == 1 and h.sleeps == []
 
 
 def test_connection_errors_propagate_when_disabled(r: ModuleType, mode: str) -> None:

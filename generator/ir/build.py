@@ -20,6 +20,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
     schemas = SchemaConverter(document.root, document.file, problems)
     schemas.declare_components()
     operations = OperationBuilder(schemas).build_all()
+    schemas.check_cycles()
     errors = [p for p in problems if not p.warning]
     if errors:
         raise BuildError(errors)

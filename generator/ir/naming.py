@@ -33,9 +33,13 @@ RESERVED_TYPE_NAMES = frozenset(
     BaseModel Unset UNSET Nullable Optional OptionalNullable List Dict Any Union Literal TypedDict
     NotRequired Annotated Discriminator Tag OpenStrEnum OpenIntEnum UnknownVariant date datetime
     None True False File FileTypedDict TypeAlias TypeAliasType TYPE_CHECKING SDKError
-    ResponseValidationError UNKNOWN_TAG
+    ResponseValidationError UNKNOWN_TAG Field
     """.split()
 )
+
+# Globals of models/__init__.py: importing a submodule binds its name there, so no module may be
+# called like one of them (a schema named `importlib` would break every lazy import after it).
+_RESERVED_MODULES = frozenset({"importlib", "annotations"})
 
 # Words inside one chunk: "HTTPCode" → HTTP, Code; "createdAt" → created, At. Letters beyond ASCII
 # count as lower case, so "café" and "名前" stay whole.
@@ -136,7 +140,8 @@ def unique(names: list[str], sep: str = "_") -> list[str]:
 def module_name(name: str) -> str:
     """The module of a declaration: its name in lower case, never a keyword."""
     module = name.lower()
-    return module + "_" if keyword.iskeyword(module) or keyword.issoftkeyword(module) else module
+    reserved = keyword.iskeyword(module) or keyword.issoftkeyword(module) or module in _RESERVED_MODULES
+    return module + "_" if reserved else module
 
 
 # Attributes the SDK class and group classes define themselves.

@@ -10,7 +10,7 @@ from . import types as t
 from .naming import attribute_name, field_name, pascal, unique
 from .schemas import SchemaConverter
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")  # query: 3.2
 _STATUS = re.compile(r"^(default|[1-5][0-9][0-9]|[1-5]XX)$")
 _BODY_PREFERENCE = (
     "application/json",
@@ -31,29 +31,60 @@ class OperationBuilder:
 
     def build_all(self) -> list[t.Operation]:
         operations: list[t.Operation] = []
+        pointers: list[str] = []
         paths = self.schemas.root.get("paths") or {}
         for path, item in paths.items():
             item_ptr = "/paths/" + escape_pointer_token(path)
             item, item_ptr = self.schemas.deref(item, item_ptr)
             if not isinstance(item, dict):
                 continue
-            for method in HTTP_METHODS:
-                op = item.get(method)
+            found = [(method, item.get(method), f"{item_ptr}/{method}") for method in HTTP_METHODS]
+            # 3.2: methods without a field of their own (COPY, LINK, ...), keyed by their name.
+            extra = item.get("additionalOperations")
+            if isinstance(extra, dict):
+                for method, op in extra.items():
+                    found.append((str(method), op, f"{item_ptr}/additionalOperations/{escape_pointer_token(method)}"))
+            for method, op, op_ptr in found:
                 if isinstance(op, dict):
-                    built = self._operation(path, method, op, item, f"{item_ptr}/{method}")
-                    if built is not None:
-                        operations.append(built)
+                    operations.append(self._operation(path, method, op, item, op_ptr))
+                    pointers.append(op_ptr)
+                    self._callbacks(op, op_ptr)
+        self._webhooks()
         # Method names must be unique within a group; the first in spec order keeps its name.
         keys = unique([".".join(op.group) + "." + op.method_name for op in operations])
         result = []
-        for op, key in zip(operations, keys):
+        for op, key, op_ptr in zip(operations, keys, pointers):
             method_name = key.rsplit(".", 1)[1]
             if method_name != op.method_name:
-                self.schemas.warn("", f"two operations are named {'.'.join(op.group)}.{op.method_name}; the second is {method_name}")
+                self.schemas.warn(
+                    op_ptr, f"two operations are named {'.'.join(op.group)}.{op.method_name}; this one is {method_name}"
+                )
             result.append(_replace(op, method_name=method_name))
         return result
 
-    def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], ptr: str) -> t.Operation | None:
+    def _webhooks(self) -> None:
+        """Webhooks are requests the API sends, not ones an SDK makes: each is named, never dropped silently."""
+        webhooks = self.schemas.root.get("webhooks")
+        for name, item in (webhooks or {}).items() if isinstance(webhooks, dict) else ():
+            item_ptr = "/webhooks/" + escape_pointer_token(name)
+            item, item_ptr = self.schemas.deref(item, item_ptr)
+            for method in HTTP_METHODS:
+                if isinstance(item, dict) and isinstance(item.get(method), dict):
+                    self.schemas.warn(
+                        f"{item_ptr}/{method}",
+                        f"webhook {name!r} ({method.upper()}) is not generated: the API sends it, an SDK only makes "
+                        "requests (the component schemas it uses are generated as models)",
+                    )
+
+    def _callbacks(self, op: dict[str, Any], op_ptr: str) -> None:
+        callbacks = op.get("callbacks")
+        for name in callbacks if isinstance(callbacks, dict) else ():
+            self.schemas.warn(
+                f"{op_ptr}/callbacks/{escape_pointer_token(name)}",
+                f"callback {name!r} is not generated: the API sends it, an SDK only makes requests",
+            )
+
+    def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], ptr: str) -> t.Operation:
         operation_id = op.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
             operation_id = f"{method}_{path}"
@@ -108,6 +139,13 @@ class OperationBuilder:
                 p, p_ptr = self.schemas.deref(param, f"{base}/parameters/{i}")
                 if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("in") in ("path", "query", "header", "cookie"):
                     found[(p["name"], p["in"])] = (p, p_ptr)
+                elif isinstance(p, dict):
+                    # Never dropped silently: an SDK without the parameter could not make the call.
+                    where = p.get("in")
+                    self.schemas.error(
+                        p_ptr + ("/in" if "in" in p else ""),
+                        f"parameter {p.get('name')!r} cannot be generated: `in` must be path, query, header or cookie, not {where!r}",
+                    )
         names = unique([field_name(name) for name, _ in found])
         result = []
         for ((wire, location), (p, p_ptr)), name in zip(found.items(), names):

@@ -61,6 +61,45 @@ class SchemaConverter:
             ptr = "/components/schemas/" + escape_pointer_token(wire_name)
             self._declare(ptr, schema, self._refs[ptr])
 
+    def component(self, name: str) -> t.Ref | None:
+        """The declaration a component schema became (by its name under components/schemas)."""
+        return self._refs.get("/components/schemas/" + escape_pointer_token(name))
+
+    def check_cycles(self) -> None:
+        """Aliases and unions that stand for each other with nothing in between (`A: {allOf: [B]}`,
+        `B: {allOf: [A]}`) name no value at all: an error, not a type that recurses forever.
+
+        A cycle through a model's field, an array or a map is an ordinary recursive type."""
+
+        def direct(typ: t.Type) -> t.Ref | None:
+            while isinstance(typ, t.NullableOf):
+                typ = typ.inner
+            return typ if isinstance(typ, t.Ref) and typ.kind in ("alias", "union") else None
+
+        edges: dict[str, list[str]] = {}
+        for name, decl in self.declarations.items():
+            targets = [decl.target] if isinstance(decl, t.Alias) else list(decl.members) if isinstance(decl, t.Union) else []
+            edges[name] = [ref.name for ref in map(direct, targets) if ref is not None and ref.name in self.declarations]
+        where = {ref.name: ptr for ptr, ref in self._refs.items()}
+        for start in sorted(edges):
+            # A path from `start` back to itself, found depth-first.
+            stack: list[tuple[str, tuple[str, ...]]] = [(start, (start,))]
+            seen: set[str] = set()
+            while stack:
+                name, path = stack.pop()
+                if start in edges[name]:
+                    cycle = " -> ".join(path + (start,))
+                    self.error(
+                        where.get(start, ""),
+                        f"schema {start} is circular and never reaches a definition: {cycle} "
+                        "(each is only another of them, through allOf, anyOf or oneOf)",
+                    )
+                    break
+                for nxt in edges[name]:
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append((nxt, path + (nxt,)))
+
     def type_of(self, schema: Any, ptr: str, ctx: str) -> t.Type:
         """The type of a schema at `ptr`; `ctx` names any inline declaration it needs."""
         if schema is True or schema is None:
@@ -215,7 +254,8 @@ class SchemaConverter:
                 return t.Const(enum[0])
             if self._enum_base(enum) is not None:
                 return self._inline(ptr, s, ctx, "enum")
-            self.warn(ptr + "/enum", "enum mixes value types; typed by its `type` only")
+            if not all(isinstance(v, bool) for v in enum):  # [true, false] is just a boolean
+                self.warn(ptr + "/enum", "enum mixes value types; typed by its `type` only")
         for key in ("anyOf", "oneOf"):
             members = s.get(key)
             if isinstance(members, list) and not s.get("properties"):
@@ -374,7 +414,7 @@ class SchemaConverter:
             part_ptr = f"{ptr}/allOf/{i}"
             if isinstance(part, dict) and "$ref" in part:
                 if part["$ref"] in seen:
-                    self.error(part_ptr, f"allOf through {part['$ref']!r} includes itself")
+                    self.error(part_ptr, f"allOf through {part['$ref']!r} is circular: the schema would include itself")
                     continue
                 target, target_ptr = self.deref(part, part_ptr)
                 yield from self._object_parts(target, target_ptr, seen | {part["$ref"]}) if isinstance(target, dict) else ()

@@ -14,6 +14,7 @@ from .overlay import apply_overlay
 from .read import read
 from .repair import repair
 from .validate import validate
+from .values import check_values
 
 _VERSION = re.compile(r"^3\.(\d+)\.\d+(-.+)?$")
 _SUPPORTED_MINORS = (0, 1, 2)
@@ -53,6 +54,7 @@ def load(spec: Path, overlays: Sequence[Path] = (), *, strict: bool = False) -> 
 
     warnings.extend(repair(data, sources))
     warnings.extend(validate(data, version, sources))
+    warnings.extend(check_values(data, version, sources))
     if strict:
         _raise_if([dataclasses.replace(warning, warning=False) for warning in warnings])
     return Document(file=display, openapi=openapi, root=data, warnings=tuple(warnings))

@@ -21,6 +21,10 @@ from ..problems import BuildError, Problem, pointer
 # Alias expansion beyond the document's own size is where the danger lies (billion laughs): pyyaml shares aliased
 # objects, but every later walk over the data pays for the expanded tree.
 MAX_ALIAS_EXPANSION = 1_000_000
+# The largest public descriptions are around 10 MB (GitHub's REST API); the vendor APIs of the test
+# corpus are under 2 MB. Anything far bigger is refused before it is read, so that a build's time and
+# memory stay bounded whatever file it is given.
+MAX_FILE_BYTES = 32 * 1024 * 1024
 # Real specs nest a few dozen levels; the walkers of later stages recurse, so refuse what would exhaust the stack.
 MAX_DEPTH = 256
 
@@ -104,6 +108,11 @@ def read(path: Path, display: str | None = None) -> Source:
         return BuildError([Problem(display, "", message)])
 
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(
+                f"file is {size / 1024 / 1024:.1f} MB; gen reads files of up to {MAX_FILE_BYTES // 1024 // 1024} MB"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise fail(f"cannot read file: {exc.strerror or exc}") from None

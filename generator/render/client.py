@@ -12,27 +12,39 @@ from .text import py_literal
 CALL_OPTIONS = ("retries", "server_url", "timeout_ms", "http_headers")
 
 
-def annotation(typ: t.Type, typed_dict: bool = False) -> str:
-    """A type as group modules spell it: models through the lazily loaded `models` package."""
+def annotation(typ: t.Type, typed_dict: bool = False, enums: dict[str, t.Enum] | None = None) -> str:
+    """A type as group modules spell it: models through the lazily loaded `models` package.
+
+    In the plain-data spelling (`typed_dict`), an enum also takes its values as literals."""
     if isinstance(typ, t.Primitive):
         name = PRIMITIVES[typ.name]
         return f"{name}TypedDict" if typed_dict and name == "File" else name
     if isinstance(typ, t.ListOf):
-        return f"List[{annotation(typ.item, typed_dict)}]"
+        return f"List[{annotation(typ.item, typed_dict, enums)}]"
     if isinstance(typ, t.MapOf):
-        return f"Dict[str, {annotation(typ.value, typed_dict)}]"
+        return f"Dict[str, {annotation(typ.value, typed_dict, enums)}]"
     if isinstance(typ, t.Const):
         return f"Literal[{py_literal(typ.value)}]"
     if isinstance(typ, t.NullableOf):
-        return f"Nullable[{annotation(typ.inner, typed_dict)}]"
+        return f"Nullable[{annotation(typ.inner, typed_dict, enums)}]"
     if typed_dict and typ.kind in ("model", "union", "alias"):
         return f"models.{typ.name}TypedDict"
+    if typed_dict and enums is not None and typ.name in enums:
+        values = ", ".join(py_literal(v.value) for v in enums[typ.name].values)
+        return f"Union[models.{typ.name}, Literal[{values}]]"
     return f"models.{typ.name}"
 
 
-def accepts(typ: t.Type) -> str:
-    """What a caller may pass: the model, or the same data as plain dicts (the TypedDict twin)."""
-    plain, typed = annotation(typ), annotation(typ, typed_dict=True)
+def accepts(typ: t.Type, enums: dict[str, t.Enum]) -> str:
+    """What a caller may pass: the model, or the same data as plain dicts (the TypedDict twin).
+
+    Lists are taken as any sequence of either spelling: a list literal mixing models and dicts
+    type-checks, which `Union[List[A], List[B]]` would refuse."""
+    if isinstance(typ, t.ListOf):
+        item_plain, item_typed = annotation(typ.item), annotation(typ.item, True, enums)
+        if item_plain != item_typed:
+            return f"Sequence[{accepts(typ.item, enums)}]"
+    plain, typed = annotation(typ), annotation(typ, True, enums)
     return plain if plain == typed else f"Union[{plain}, {typed}]"
 
 
@@ -71,6 +83,7 @@ def _wrapper(required: bool, nullable: bool) -> tuple[str, str | None]:
 
 
 def _argument(
+    enums: dict[str, t.Enum],
     name: str,
     typ: t.Type,
     required: bool,
@@ -81,13 +94,14 @@ def _argument(
     example: t.Example | None,
 ) -> Argument:
     wrapper, fallback = _wrapper(required, nullable)
-    inner = accepts(typ)
+    inner = accepts(typ, enums)
     spelled = f"{wrapper}[{inner}]" if wrapper else inner
     value = py_literal(default.value) if default is not None else fallback
     return Argument(name, spelled, value, description, wire, typ, required, nullable, example)
 
 
 def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> OperationView:
+    enums = {name: d for name, d in declarations.items() if isinstance(d, t.Enum)}
     taken = set(CALL_OPTIONS)
     arguments: list[Argument] = []
     for p in op.parameters:
@@ -95,7 +109,7 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
         while name in taken:
             name += "_"
         taken.add(name)
-        arguments.append(_argument(name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example))
+        arguments.append(_argument(enums, name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example))
     param_names = tuple(a.name for a in arguments)
 
     body_expr = None
@@ -113,7 +127,7 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
                 taken.add(name)
                 required = f.required and f.default is None
                 arguments.append(
-                    _argument(name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example)
+                    _argument(enums, name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example)
                 )
                 pairs.append(f"{py_literal(f.name)}: {name}")
             # Validated from a dict: the caller may pass models or plain dicts for every field.
@@ -124,7 +138,7 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
                 name += "_"
             taken.add(name)
             arguments.append(
-                _argument(name, op.body.type, op.body.required, False, None, op.body.description, "", None)
+                _argument(enums, name, op.body.type, op.body.required, False, None, op.body.description, "", None)
             )
             body_expr = name
     arguments.sort(key=lambda a: a.default is not None)
@@ -228,7 +242,7 @@ class GroupView:
 def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupView:
     operations = tuple(operation_view(op, declarations) for op in group.operations)
     source = " ".join(a.annotation for v in operations for a in v.arguments) + " ".join(v.returns for v in operations)
-    names = tuple(n for n in ("Any", "Dict", "List", "Literal", "Union") if n + "[" in source or n + "," in source or f"{n}]" in source)
+    names = tuple(n for n in ("Any", "Dict", "List", "Literal", "Sequence", "Union") if n + "[" in source or n + "," in source or f"{n}]" in source)
     return GroupView(group, operations, group.children, names)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir import types as t
-from .text import example_cell, md_inline
+from .text import code_span, example_cell, md_inline
 
 _PY_DOCS = "https://docs.python.org/3/library/datetime.html"
 _LINKED_PRIMITIVES = {"date": f"{_PY_DOCS}#date-objects", "datetime": f"{_PY_DOCS}#datetime-objects"}
@@ -87,7 +87,7 @@ def members_table(union: t.Union) -> str:
     tags: dict[t.Type, list[str]] = {}
     if union.discriminator is not None:
         for tag, ref in union.discriminator.tags:
-            tags.setdefault(ref, []).append(f"`{md_inline(tag)}`")
+            tags.setdefault(ref, []).append(code_span(tag))
     header = ["Type"] + ([f"`{union.discriminator.wire_name}`"] if union.discriminator else [])
     rows = []
     for member in union.members:
@@ -101,7 +101,7 @@ def members_table(union: t.Union) -> str:
 
 
 def values_table(enum: t.Enum) -> str:
-    rows = [[f"`{v.name}`", f"`{md_inline(str(v.value))}`" if v.value != "" else '`""`'] for v in enum.values]
+    rows = [[f"`{v.name}`", code_span(str(v.value)) if v.value != "" else '`""`'] for v in enum.values]
     return table(["Name", "Value"], rows)
 
 
@@ -150,4 +150,5 @@ def arguments_table(arguments: "list[Any]", options: bool = True) -> str:
 
 
 def errors_table(rows: "list[tuple[str, str, str]]") -> str:
-    return table(["Error Type", "Status Code", "Content Type"], [list(r) for r in rows])
+    # The content type is the spec's media type key: text that could hold a `|`.
+    return table(["Error Type", "Status Code", "Content Type"], [[a, b, md_inline(c)] for a, b, c in rows])

@@ -6,6 +6,7 @@ The templates print what these views say; every decision about Python syntax is 
 from __future__ import annotations
 
 import keyword
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -102,7 +103,7 @@ class PythonViews:
             runtime.add("BaseModel")
             needs.add("TypedDict")
             fields = tuple(self._field(ctx, f) for f in decl.fields)
-            functional = any(not f.wire_name.isidentifier() or keyword.iskeyword(f.wire_name) for f in decl.fields)
+            functional = any(not _class_body_key(f.wire_name) for f in decl.fields)
             return self._module(ctx, fields=fields, typed_dict_functional=functional)
         if isinstance(decl, t.Union):
             needs.update(("Union", "TypeAlias"))
@@ -224,6 +225,13 @@ class _Ctx:
         if isinstance(typ, t.NullableOf):
             self.runtime.add("Nullable")
             return f"Nullable[{self.annotation(typ.inner, typed_dict)}]"
+        if typed_dict and typ.kind == "enum":
+            # Plain data may spell an enum member as its value.
+            enum = self.views.decls.get(typ.name)
+            if isinstance(enum, t.Enum) and enum.values:
+                self.needs.update(("Union", "Literal"))
+                values = ", ".join(py_literal(v.value) for v in enum.values)
+                return f"Union[{self.annotation(typ)}, Literal[{values}]]"
         name = typ.name + ("TypedDict" if typed_dict and typ.kind != "enum" else "")
         # Annotations are evaluated when the module runs, so anything not yet defined at that point
         # is quoted: the declaration itself, and modules of the same import cycle (imported last).
@@ -239,6 +247,17 @@ class _Ctx:
             return f'"_{typ.module}.{name}"'
         self.own.add(typ.module)
         return name
+
+
+def _class_body_key(wire: str) -> bool:
+    """Whether `wire: T` in a class body makes the key `wire`: an identifier that is not a keyword,
+    that Python does not NFKC-normalise (`ﬁle` would become `file`) and does not mangle (`__x`)."""
+    return (
+        wire.isidentifier()
+        and not keyword.iskeyword(wire)
+        and unicodedata.normalize("NFKC", wire) == wire
+        and not (wire.startswith("__") and not wire.endswith("__"))
+    )
 
 
 def _import_order(name: str) -> tuple[int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
 
@@ -55,20 +56,25 @@ def _escape_body(text: str, quote: str) -> str:
 def docstring(text: str) -> str:
     """A triple-quoted literal holding `text`; nothing in it can end the string early."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # A quote is escaped when it is part of a run of three (which would end the literal) or of the
+    # run that ends the text (which would merge with the closing quotes).
+    escaped_quotes: set[int] = set()
+    for run in re.finditer('"+', text):
+        if len(run.group()) >= 3 or run.end() == len(text):
+            escaped_quotes.update(range(run.start(), run.end()))
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch == "\\":
             out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"' if i in escaped_quotes else ch)
         elif ch in "\n\t":
             out.append(ch)
         elif unicodedata.category(ch) in _UNSAFE_CATEGORIES:
             out.append(_escape_char(ch))
         else:
             out.append(ch)
-    body = "".join(out).replace('"""', '\\"\\"\\"')
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
-    return '"""' + body + '"""'
+    return '"""' + "".join(out) + '"""'
 
 
 def md_inline(text: str) -> str:
@@ -77,8 +83,26 @@ def md_inline(text: str) -> str:
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     # A backslash before a pipe would escape our escape; double it first.
     text = text.replace("\\|", "\\\\|").replace("|", "\\|")
-    text = "".join(" " if unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch != "\n" else ch for ch in text)
+    text = "".join(_md_char(ch) if ch != "\n" else ch for ch in text)
     return text.replace("\n", "<br/>")
+
+
+def _md_char(ch: str) -> str:
+    """A control or otherwise invisible character shown as its escape (NUL as `\\x00`), so that it
+    neither disappears nor reaches the page raw; a tab is a space."""
+    if unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
+        return ch
+    return " " if ch == "\t" else _escape_char(ch)
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code in a table cell: delimited by more backticks than any run inside it."""
+    body = md_inline(text)
+    longest = max((len(run) for run in re.findall("`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    if longest:
+        body = f" {body} "  # a code span may not start or end with its own backticks
+    return f"{fence}{body}{fence}"
 
 
 def md_block(text: str) -> str:
@@ -92,7 +116,7 @@ def md_block(text: str) -> str:
         stripped = line.lstrip()
         if stripped.startswith(("#", "|", "```", "~~~")):
             line = "\\" + stripped
-        lines.append("".join(" " if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in line))
+        lines.append("".join(_md_char(ch) for ch in line))
     return "\n".join(lines)
 
 

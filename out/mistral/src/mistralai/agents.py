@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -58,9 +58,11 @@ class Agents:
     def complete(
         self,
         *,
-        messages: Union[
-            List[models.AgentsCompletionRequestMessages],
-            List[models.AgentsCompletionRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.AgentsCompletionRequestMessages,
+                models.AgentsCompletionRequestMessagesTypedDict,
+            ]
         ],
         agent_id: str,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -76,7 +78,7 @@ class Agents:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[
@@ -142,9 +144,11 @@ class Agents:
     async def complete_async(
         self,
         *,
-        messages: Union[
-            List[models.AgentsCompletionRequestMessages],
-            List[models.AgentsCompletionRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.AgentsCompletionRequestMessages,
+                models.AgentsCompletionRequestMessagesTypedDict,
+            ]
         ],
         agent_id: str,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -160,7 +164,7 @@ class Agents:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[
@@ -226,9 +230,11 @@ class Agents:
     def stream(
         self,
         *,
-        messages: Union[
-            List[models.AgentsCompletionStreamRequestMessages],
-            List[models.AgentsCompletionStreamRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.AgentsCompletionStreamRequestMessages,
+                models.AgentsCompletionStreamRequestMessagesTypedDict,
+            ]
         ],
         agent_id: str,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -244,7 +250,7 @@ class Agents:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[
@@ -312,9 +318,11 @@ class Agents:
     async def stream_async(
         self,
         *,
-        messages: Union[
-            List[models.AgentsCompletionStreamRequestMessages],
-            List[models.AgentsCompletionStreamRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.AgentsCompletionStreamRequestMessages,
+                models.AgentsCompletionStreamRequestMessagesTypedDict,
+            ]
         ],
         agent_id: str,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -330,7 +338,7 @@ class Agents:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -80,7 +80,23 @@ class BatchJobs:
         metadata: OptionalNullable[Dict[str, Any]] = UNSET,
         created_after: OptionalNullable[datetime] = UNSET,
         created_by_me: Optional[bool] = None,
-        status: OptionalNullable[models.BatchJobStatus] = UNSET,
+        status: OptionalNullable[
+            Union[
+                models.BatchJobStatus,
+                Union[
+                    models.BatchJobStatus,
+                    Literal[
+                        "QUEUED",
+                        "RUNNING",
+                        "SUCCESS",
+                        "FAILED",
+                        "TIMEOUT_EXCEEDED",
+                        "CANCELLATION_REQUESTED",
+                        "CANCELLED",
+                    ],
+                ],
+            ]
+        ] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -127,7 +143,23 @@ class BatchJobs:
         metadata: OptionalNullable[Dict[str, Any]] = UNSET,
         created_after: OptionalNullable[datetime] = UNSET,
         created_by_me: Optional[bool] = None,
-        status: OptionalNullable[models.BatchJobStatus] = UNSET,
+        status: OptionalNullable[
+            Union[
+                models.BatchJobStatus,
+                Union[
+                    models.BatchJobStatus,
+                    Literal[
+                        "QUEUED",
+                        "RUNNING",
+                        "SUCCESS",
+                        "FAILED",
+                        "TIMEOUT_EXCEEDED",
+                        "CANCELLATION_REQUESTED",
+                        "CANCELLED",
+                    ],
+                ],
+            ]
+        ] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -169,7 +201,19 @@ class BatchJobs:
         self,
         *,
         input_files: List[str],
-        endpoint: models.ApiEndpoint,
+        endpoint: Union[
+            models.ApiEndpoint,
+            Union[
+                models.ApiEndpoint,
+                Literal[
+                    "/v1/chat/completions",
+                    "/v1/embeddings",
+                    "/v1/fim/completions",
+                    "/v1/moderations",
+                    "/v1/chat/moderations",
+                ],
+            ],
+        ],
         model: str,
         metadata: OptionalNullable[Dict[str, str]] = UNSET,
         timeout_hours: Optional[int] = None,
@@ -212,7 +256,19 @@ class BatchJobs:
         self,
         *,
         input_files: List[str],
-        endpoint: models.ApiEndpoint,
+        endpoint: Union[
+            models.ApiEndpoint,
+            Union[
+                models.ApiEndpoint,
+                Literal[
+                    "/v1/chat/completions",
+                    "/v1/embeddings",
+                    "/v1/fim/completions",
+                    "/v1/moderations",
+                    "/v1/chat/moderations",
+                ],
+            ],
+        ],
         model: str,
         metadata: OptionalNullable[Dict[str, str]] = UNSET,
         timeout_hours: Optional[int] = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -59,9 +59,11 @@ class Chat:
         self,
         *,
         model: str,
-        messages: Union[
-            List[models.ChatCompletionRequestMessages],
-            List[models.ChatCompletionRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.ChatCompletionRequestMessages,
+                models.ChatCompletionRequestMessagesTypedDict,
+            ]
         ],
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
@@ -78,7 +80,7 @@ class Chat:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[
@@ -152,9 +154,11 @@ class Chat:
         self,
         *,
         model: str,
-        messages: Union[
-            List[models.ChatCompletionRequestMessages],
-            List[models.ChatCompletionRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.ChatCompletionRequestMessages,
+                models.ChatCompletionRequestMessagesTypedDict,
+            ]
         ],
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
@@ -171,7 +175,7 @@ class Chat:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[
@@ -245,9 +249,11 @@ class Chat:
         self,
         *,
         model: str,
-        messages: Union[
-            List[models.ChatCompletionStreamRequestMessages],
-            List[models.ChatCompletionStreamRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.ChatCompletionStreamRequestMessages,
+                models.ChatCompletionStreamRequestMessagesTypedDict,
+            ]
         ],
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
@@ -264,7 +270,7 @@ class Chat:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[
@@ -340,9 +346,11 @@ class Chat:
         self,
         *,
         model: str,
-        messages: Union[
-            List[models.ChatCompletionStreamRequestMessages],
-            List[models.ChatCompletionStreamRequestMessagesTypedDict],
+        messages: Sequence[
+            Union[
+                models.ChatCompletionStreamRequestMessages,
+                models.ChatCompletionStreamRequestMessagesTypedDict,
+            ]
         ],
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
@@ -359,7 +367,7 @@ class Chat:
             Union[models.ResponseFormat, models.ResponseFormatTypedDict]
         ] = None,
         tools: OptionalNullable[
-            Union[List[models.Tool], List[models.ToolTypedDict]]
+            Sequence[Union[models.Tool, models.ToolTypedDict]]
         ] = UNSET,
         tool_choice: Optional[
             Union[

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -98,10 +98,38 @@ class Files:
         *,
         page: Optional[int] = None,
         page_size: Optional[int] = None,
-        sample_type: OptionalNullable[List[models.SampleType]] = UNSET,
-        source: OptionalNullable[List[models.Source]] = UNSET,
+        sample_type: OptionalNullable[
+            Sequence[
+                Union[
+                    models.SampleType,
+                    Union[
+                        models.SampleType,
+                        Literal[
+                            "pretrain",
+                            "instruct",
+                            "batch_request",
+                            "batch_result",
+                            "batch_error",
+                        ],
+                    ],
+                ]
+            ]
+        ] = UNSET,
+        source: OptionalNullable[
+            Sequence[
+                Union[
+                    models.Source,
+                    Union[models.Source, Literal["upload", "repository", "mistral"]],
+                ]
+            ]
+        ] = UNSET,
         search: OptionalNullable[str] = UNSET,
-        purpose: OptionalNullable[models.FilePurpose] = UNSET,
+        purpose: OptionalNullable[
+            Union[
+                models.FilePurpose,
+                Union[models.FilePurpose, Literal["fine-tune", "batch"]],
+            ]
+        ] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -142,10 +170,38 @@ class Files:
         *,
         page: Optional[int] = None,
         page_size: Optional[int] = None,
-        sample_type: OptionalNullable[List[models.SampleType]] = UNSET,
-        source: OptionalNullable[List[models.Source]] = UNSET,
+        sample_type: OptionalNullable[
+            Sequence[
+                Union[
+                    models.SampleType,
+                    Union[
+                        models.SampleType,
+                        Literal[
+                            "pretrain",
+                            "instruct",
+                            "batch_request",
+                            "batch_result",
+                            "batch_error",
+                        ],
+                    ],
+                ]
+            ]
+        ] = UNSET,
+        source: OptionalNullable[
+            Sequence[
+                Union[
+                    models.Source,
+                    Union[models.Source, Literal["upload", "repository", "mistral"]],
+                ]
+            ]
+        ] = UNSET,
         search: OptionalNullable[str] = UNSET,
-        purpose: OptionalNullable[models.FilePurpose] = UNSET,
+        purpose: OptionalNullable[
+            Union[
+                models.FilePurpose,
+                Union[models.FilePurpose, Literal["fine-tune", "batch"]],
+            ]
+        ] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -185,7 +241,12 @@ class Files:
         self,
         *,
         file: Union[File, FileTypedDict],
-        purpose: Optional[models.FilePurpose] = None,
+        purpose: Optional[
+            Union[
+                models.FilePurpose,
+                Union[models.FilePurpose, Literal["fine-tune", "batch"]],
+            ]
+        ] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -220,7 +281,12 @@ class Files:
         self,
         *,
         file: Union[File, FileTypedDict],
-        purpose: Optional[models.FilePurpose] = None,
+        purpose: Optional[
+            Union[
+                models.FilePurpose,
+                Union[models.FilePurpose, Literal["fine-tune", "batch"]],
+            ]
+        ] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -92,7 +92,24 @@ class FineTuningJobs:
         created_after: OptionalNullable[datetime] = UNSET,
         created_by_me: Optional[bool] = None,
         status: OptionalNullable[
-            models.JobsApiRoutesFineTuningGetFineTuningJobsStatus
+            Union[
+                models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                Union[
+                    models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                    Literal[
+                        "QUEUED",
+                        "STARTED",
+                        "VALIDATING",
+                        "VALIDATED",
+                        "RUNNING",
+                        "FAILED_VALIDATION",
+                        "FAILED",
+                        "SUCCESS",
+                        "CANCELLED",
+                        "CANCELLATION_REQUESTED",
+                    ],
+                ],
+            ]
         ] = UNSET,
         wandb_project: OptionalNullable[str] = UNSET,
         wandb_name: OptionalNullable[str] = UNSET,
@@ -147,7 +164,24 @@ class FineTuningJobs:
         created_after: OptionalNullable[datetime] = UNSET,
         created_by_me: Optional[bool] = None,
         status: OptionalNullable[
-            models.JobsApiRoutesFineTuningGetFineTuningJobsStatus
+            Union[
+                models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                Union[
+                    models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                    Literal[
+                        "QUEUED",
+                        "STARTED",
+                        "VALIDATING",
+                        "VALIDATED",
+                        "RUNNING",
+                        "FAILED_VALIDATION",
+                        "FAILED",
+                        "SUCCESS",
+                        "CANCELLED",
+                        "CANCELLATION_REQUESTED",
+                    ],
+                ],
+            ]
         ] = UNSET,
         wandb_project: OptionalNullable[str] = UNSET,
         wandb_name: OptionalNullable[str] = UNSET,
@@ -196,23 +230,35 @@ class FineTuningJobs:
     def create(
         self,
         *,
-        model: models.FineTuneableModel,
+        model: Union[
+            models.FineTuneableModel,
+            Union[
+                models.FineTuneableModel,
+                Literal[
+                    "open-mistral-7b",
+                    "mistral-small-latest",
+                    "codestral-latest",
+                    "mistral-large-latest",
+                    "open-mistral-nemo",
+                    "ministral-3b-latest",
+                ],
+            ],
+        ],
         hyperparameters: Union[
             models.TrainingParametersIn, models.TrainingParametersInTypedDict
         ],
         dry_run: OptionalNullable[bool] = UNSET,
         training_files: Optional[
-            Union[List[models.TrainingFile], List[models.TrainingFileTypedDict]]
+            Sequence[Union[models.TrainingFile, models.TrainingFileTypedDict]]
         ] = None,
         validation_files: OptionalNullable[List[str]] = UNSET,
         suffix: OptionalNullable[str] = UNSET,
         integrations: OptionalNullable[
-            Union[List[models.WandbIntegration], List[models.WandbIntegrationTypedDict]]
+            Sequence[Union[models.WandbIntegration, models.WandbIntegrationTypedDict]]
         ] = UNSET,
         repositories: Optional[
-            Union[
-                List[models.GithubRepositoryIn],
-                List[models.GithubRepositoryInTypedDict],
+            Sequence[
+                Union[models.GithubRepositoryIn, models.GithubRepositoryInTypedDict]
             ]
         ] = None,
         auto_start: Optional[bool] = None,
@@ -261,23 +307,35 @@ class FineTuningJobs:
     async def create_async(
         self,
         *,
-        model: models.FineTuneableModel,
+        model: Union[
+            models.FineTuneableModel,
+            Union[
+                models.FineTuneableModel,
+                Literal[
+                    "open-mistral-7b",
+                    "mistral-small-latest",
+                    "codestral-latest",
+                    "mistral-large-latest",
+                    "open-mistral-nemo",
+                    "ministral-3b-latest",
+                ],
+            ],
+        ],
         hyperparameters: Union[
             models.TrainingParametersIn, models.TrainingParametersInTypedDict
         ],
         dry_run: OptionalNullable[bool] = UNSET,
         training_files: Optional[
-            Union[List[models.TrainingFile], List[models.TrainingFileTypedDict]]
+            Sequence[Union[models.TrainingFile, models.TrainingFileTypedDict]]
         ] = None,
         validation_files: OptionalNullable[List[str]] = UNSET,
         suffix: OptionalNullable[str] = UNSET,
         integrations: OptionalNullable[
-            Union[List[models.WandbIntegration], List[models.WandbIntegrationTypedDict]]
+            Sequence[Union[models.WandbIntegration, models.WandbIntegrationTypedDict]]
         ] = UNSET,
         repositories: Optional[
-            Union[
-                List[models.GithubRepositoryIn],
-                List[models.GithubRepositoryInTypedDict],
+            Sequence[
+                Union[models.GithubRepositoryIn, models.GithubRepositoryInTypedDict]
             ]
         ] = None,
         auto_start: Optional[bool] = None,

@@ -10,6 +10,7 @@ from ._runtime.retries import BackoffStrategy as BackoffStrategy
 from ._runtime.retries import RetryConfig as RetryConfig
 from ._runtime.sse import EventStream as EventStream
 from ._runtime.sse import EventStreamAsync as EventStreamAsync
+from ._runtime.sse import StreamInterrupted as StreamInterrupted
 from ._runtime.types import UNSET as UNSET
 from .sdk import Enums as Enums
 

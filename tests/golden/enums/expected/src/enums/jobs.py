@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -39,12 +39,42 @@ class Jobs:
     def create_job(
         self,
         *,
-        priority: models.Priority,
+        priority: Union[models.Priority, Union[models.Priority, Literal[1, 2, 3]]],
         object: Optional[Literal["job"]] = "job",
-        level: Optional[models.Level] = None,
-        weird: Optional[models.Weird] = None,
-        mode: Optional[models.JobInMode] = None,
-        retries_: Optional[models.JobInRetries] = None,
+        level: Optional[
+            Union[models.Level, Union[models.Level, Literal[-1, 0, 1]]]
+        ] = None,
+        weird: Optional[
+            Union[
+                models.Weird,
+                Union[
+                    models.Weird,
+                    Literal[
+                        "a-b",
+                        "a_b",
+                        "1st",
+                        "",
+                        "with space",
+                        "class",
+                        "None",
+                        "name",
+                        "value",
+                        "mro",
+                        "UPPER",
+                        "upper",
+                    ],
+                ],
+            ]
+        ] = None,
+        mode: Optional[
+            Union[
+                models.JobInMode,
+                Union[models.JobInMode, Literal["batch", "interactive"]],
+            ]
+        ] = None,
+        retries_: Optional[
+            Union[models.JobInRetries, Union[models.JobInRetries, Literal[0, 1, 3]]]
+        ] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -81,12 +111,42 @@ class Jobs:
     async def create_job_async(
         self,
         *,
-        priority: models.Priority,
+        priority: Union[models.Priority, Union[models.Priority, Literal[1, 2, 3]]],
         object: Optional[Literal["job"]] = "job",
-        level: Optional[models.Level] = None,
-        weird: Optional[models.Weird] = None,
-        mode: Optional[models.JobInMode] = None,
-        retries_: Optional[models.JobInRetries] = None,
+        level: Optional[
+            Union[models.Level, Union[models.Level, Literal[-1, 0, 1]]]
+        ] = None,
+        weird: Optional[
+            Union[
+                models.Weird,
+                Union[
+                    models.Weird,
+                    Literal[
+                        "a-b",
+                        "a_b",
+                        "1st",
+                        "",
+                        "with space",
+                        "class",
+                        "None",
+                        "name",
+                        "value",
+                        "mro",
+                        "UPPER",
+                        "upper",
+                    ],
+                ],
+            ]
+        ] = None,
+        mode: Optional[
+            Union[
+                models.JobInMode,
+                Union[models.JobInMode, Literal["batch", "interactive"]],
+            ]
+        ] = None,
+        retries_: Optional[
+            Union[models.JobInRetries, Union[models.JobInRetries, Literal[0, 1, 3]]]
+        ] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -55,10 +55,20 @@ class Presence:
         optional_nullable_ref: OptionalNullable[
             Union[models.Address, models.AddressTypedDict]
         ] = UNSET,
-        optional_nullable_enum_ref: OptionalNullable[models.Color] = UNSET,
-        nullable_enum: OptionalNullable[models.PresenceNullableEnum] = UNSET,
+        optional_nullable_enum_ref: OptionalNullable[
+            Union[models.Color, Union[models.Color, Literal["red", "green", "blue"]]]
+        ] = UNSET,
+        nullable_enum: OptionalNullable[
+            Union[
+                models.PresenceNullableEnum,
+                Union[models.PresenceNullableEnum, Literal["small", "large"]],
+            ]
+        ] = UNSET,
         nullable_enum_unlisted: OptionalNullable[
-            models.PresenceNullableEnumUnlisted
+            Union[
+                models.PresenceNullableEnumUnlisted,
+                Union[models.PresenceNullableEnumUnlisted, Literal["left", "right"]],
+            ]
         ] = UNSET,
         nullable_items: Optional[List[Nullable[int]]] = None,
         nullable_array: OptionalNullable[List[str]] = UNSET,
@@ -123,10 +133,20 @@ class Presence:
         optional_nullable_ref: OptionalNullable[
             Union[models.Address, models.AddressTypedDict]
         ] = UNSET,
-        optional_nullable_enum_ref: OptionalNullable[models.Color] = UNSET,
-        nullable_enum: OptionalNullable[models.PresenceNullableEnum] = UNSET,
+        optional_nullable_enum_ref: OptionalNullable[
+            Union[models.Color, Union[models.Color, Literal["red", "green", "blue"]]]
+        ] = UNSET,
+        nullable_enum: OptionalNullable[
+            Union[
+                models.PresenceNullableEnum,
+                Union[models.PresenceNullableEnum, Literal["small", "large"]],
+            ]
+        ] = UNSET,
         nullable_enum_unlisted: OptionalNullable[
-            models.PresenceNullableEnumUnlisted
+            Union[
+                models.PresenceNullableEnumUnlisted,
+                Union[models.PresenceNullableEnumUnlisted, Literal["left", "right"]],
+            ]
         ] = UNSET,
         nullable_items: Optional[List[Nullable[int]]] = None,
         nullable_array: OptionalNullable[List[str]] = UNSET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -55,11 +55,18 @@ class Records:
         opt_ref_one_of: OptionalNullable[
             Union[models.Point, models.PointTypedDict]
         ] = UNSET,
-        opt_enum_ref: OptionalNullable[models.Mode] = UNSET,
-        opt_inline_enum: OptionalNullable[models.RecordOptInlineEnum] = UNSET,
+        opt_enum_ref: OptionalNullable[
+            Union[models.Mode, Union[models.Mode, Literal["fast", "safe"]]]
+        ] = UNSET,
+        opt_inline_enum: OptionalNullable[
+            Union[
+                models.RecordOptInlineEnum,
+                Union[models.RecordOptInlineEnum, Literal["low", "high"]],
+            ]
+        ] = UNSET,
         opt_nullable_items: Optional[List[Nullable[int]]] = None,
         opt_nullable_ref_items: Optional[
-            Union[List[Nullable[models.Point]], List[Nullable[models.PointTypedDict]]]
+            Sequence[Union[Nullable[models.Point], Nullable[models.PointTypedDict]]]
         ] = None,
         opt_union: OptionalNullable[
             Union[models.RecordOptUnion, models.RecordOptUnionTypedDict]
@@ -144,11 +151,18 @@ class Records:
         opt_ref_one_of: OptionalNullable[
             Union[models.Point, models.PointTypedDict]
         ] = UNSET,
-        opt_enum_ref: OptionalNullable[models.Mode] = UNSET,
-        opt_inline_enum: OptionalNullable[models.RecordOptInlineEnum] = UNSET,
+        opt_enum_ref: OptionalNullable[
+            Union[models.Mode, Union[models.Mode, Literal["fast", "safe"]]]
+        ] = UNSET,
+        opt_inline_enum: OptionalNullable[
+            Union[
+                models.RecordOptInlineEnum,
+                Union[models.RecordOptInlineEnum, Literal["low", "high"]],
+            ]
+        ] = UNSET,
         opt_nullable_items: Optional[List[Nullable[int]]] = None,
         opt_nullable_ref_items: Optional[
-            Union[List[Nullable[models.Point]], List[Nullable[models.PointTypedDict]]]
+            Sequence[Union[Nullable[models.Point], Nullable[models.PointTypedDict]]]
         ] = None,
         opt_union: OptionalNullable[
             Union[models.RecordOptUnion, models.RecordOptUnionTypedDict]

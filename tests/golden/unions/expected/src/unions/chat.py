@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -39,7 +39,7 @@ class Chat:
     def complete(
         self,
         *,
-        messages: Union[List[models.Message], List[models.MessageTypedDict]],
+        messages: Sequence[Union[models.Message, models.MessageTypedDict]],
         stop: Optional[
             Union[models.CompletionRequestStop, models.CompletionRequestStopTypedDict]
         ] = None,
@@ -58,7 +58,7 @@ class Chat:
         seed: Optional[
             Union[models.CompletionRequestSeed, models.CompletionRequestSeedTypedDict]
         ] = None,
-        shapes: Optional[Union[List[models.Shape], List[models.ShapeTypedDict]]] = None,
+        shapes: Optional[Sequence[Union[models.Shape, models.ShapeTypedDict]]] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -95,7 +95,7 @@ class Chat:
     async def complete_async(
         self,
         *,
-        messages: Union[List[models.Message], List[models.MessageTypedDict]],
+        messages: Sequence[Union[models.Message, models.MessageTypedDict]],
         stop: Optional[
             Union[models.CompletionRequestStop, models.CompletionRequestStopTypedDict]
         ] = None,
@@ -114,7 +114,7 @@ class Chat:
         seed: Optional[
             Union[models.CompletionRequestSeed, models.CompletionRequestSeedTypedDict]
         ] = None,
-        shapes: Optional[Union[List[models.Shape], List[models.ShapeTypedDict]]] = None,
+        shapes: Optional[Sequence[Union[models.Shape, models.ShapeTypedDict]]] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,

@@ -459,6 +459,22 @@ def _is_json(response: httpx.Response) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
+def _is_event_stream(response: httpx.Response) -> bool:
+    """False when the server answered a streaming call with something else (a JSON error, an HTML
+    page); a response that names no content type is read as a stream."""
+    content_type = (
+        str(response.headers.get("content-type", "")).split(";")[0].strip().lower()
+    )
+    return content_type in ("", "text/event-stream")
+
+
+def _not_a_stream(response: httpx.Response) -> SDKError:
+    return SDKError(
+        f"expected an event stream, got {response.headers.get('content-type')}",
+        response,
+    )
+
+
 def _result(endpoint: Endpoint[T], response: httpx.Response) -> T:
     """The value of a successful response whose body has been read."""
     if endpoint.kind == "empty":
@@ -544,6 +560,12 @@ def _invoke(
         if context is not None:
             response = hooks.run_after_success(context, response)
         if endpoint.kind == "stream":
+            if not _is_event_stream(response):
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                raise _not_a_stream(response)
             return EventStream(response, endpoint.decode_event, endpoint.sentinel)
         if endpoint.kind == "raw":
             return response
@@ -591,6 +613,12 @@ async def _invoke_async(
         if context is not None:
             response = hooks.run_after_success(context, response)
         if endpoint.kind == "stream":
+            if not _is_event_stream(response):
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                raise _not_a_stream(response)
             return EventStreamAsync(response, endpoint.decode_event, endpoint.sentinel)
         if endpoint.kind == "raw":
             return response

@@ -139,6 +139,16 @@ class UnknownVariant(pydantic.BaseModel):
     def _dump_raw(self) -> Any:
         return self.raw
 
+    def __getattr__(self, name: str) -> Any:
+        # The fields the known members share read through to the raw data, so code written for
+        # the known members keeps working on a member this SDK does not know yet.
+        raw = self.__dict__.get("raw")
+        if not name.startswith("_") and isinstance(raw, Mapping) and name in raw:
+            return raw[name]
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
+
 
 def discriminate(
     wire_name: str, attribute: str, tags: Dict[Any, str], open: bool

@@ -19,6 +19,21 @@ class File(pydantic.BaseModel):
     content: Union[bytes, IO[bytes]]
     content_type: Optional[str] = None
 
+    @pydantic.field_validator("content", mode="plain")
+    @classmethod
+    def _content(cls, value: Any) -> Any:
+        # typing.IO is no runtime base of real files (open(..., "rb") is an io.BufferedReader), so
+        # pydantic's isinstance check would refuse every one: anything with a read() is a file.
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value)
+        if isinstance(value, str):
+            return value.encode()
+        if callable(getattr(value, "read", None)):
+            return value
+        raise ValueError(
+            f"content must be bytes or a file opened in binary mode, not {type(value).__name__}"
+        )
+
     @pydantic.model_validator(mode="before")
     @classmethod
     def _from_raw(cls, value: Any) -> Any:

@@ -35,14 +35,18 @@ __all__ = [
     "retry_async",
 ]
 
-#: The transport failures `RetryConfig.retry_connection_errors` makes retryable. They
-#: all happen before a response head was received: the connection could not be
-#: made, broke, timed out (connecting, writing, reading the head, waiting for a
-#: pooled connection) or the server hung up without answering. Other errors (an
-#: invalid URL, an unsupported scheme, a request we failed to encode) propagate.
+#: The transport failures `RetryConfig.retry_connection_errors` makes retryable: those
+#: after which the server cannot have acted on the request. The connection could not
+#: be made or taken from the pool, the request could not be written, or the server
+#: hung up without answering. A read that timed out or broke is not among them: the
+#: server may have done the work (a completion billed, a job created), so repeating a
+#: POST behind the caller's back could do it twice. Other errors propagate.
 CONNECTION_ERRORS = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
     httpx.RemoteProtocolError,
 )
 

@@ -15,6 +15,8 @@ from typing import Any, AsyncIterator, Callable, Generic, Iterator, Optional, Ty
 
 import httpx
 
+from .errors import SDKError
+
 __all__ = [
     "EventStream",
     "EventStreamAsync",
@@ -206,15 +208,15 @@ class SSEDecoder:
         return events
 
 
-class StreamInterrupted(Exception):
+class StreamInterrupted(SDKError):
     """The event stream ended before it was complete.
 
     Every event received before the cut has been delivered; `events_received` says how many.
     """
 
     def __init__(self, message: str, events_received: int = 0) -> None:
-        super().__init__(message)
         self.events_received = events_received
+        super().__init__(message, body="")
 
 
 class _Core(Generic[T]):
