@@ -536,8 +536,17 @@ def test_cancelled_error_from_send_is_not_retried(r: ModuleType) -> None:
     assert h.calls == 1 and h.sleeps == []
 
 
-def test_the_default_async_sleep_is_asyncio_sleep(r: ModuleType) -> None:
-    assert inspect.signature(r.retry_async).parameters["sleep"].default is asyncio.sleep
+def test_the_default_async_sleep_is_asyncio_sleep(r: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The default is looked up when needed (sync programs never import asyncio): asyncio.sleep.
+    assert inspect.signature(r.retry_async).parameters["sleep"].default is None
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recording_sleep)
     h = harness(r, "async", 503, 200)
 
     async def main() -> int:
@@ -550,6 +559,7 @@ def test_the_default_async_sleep_is_asyncio_sleep(r: ModuleType) -> None:
             return int(response.status_code)
 
     assert asyncio.run(main()) == 200 and h.calls == 2
+    assert len(slept) == 1
 
 
 # ---------------------------------------------------------------- single attempts

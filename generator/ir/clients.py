@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import replace
 from typing import Any
 
@@ -117,8 +118,8 @@ def group_tree(operations: list[t.Operation], tag_descriptions: dict[str, str], 
 
     def node(path: tuple[str, ...]) -> t.Group:
         children = tuple(node(p) for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
-        module = module_name("_".join(path).strip("_"))
-        while module in _RESERVED_MODULES or module in taken:
+        module = "_".join(path).strip("_").lower()
+        while module in _RESERVED_MODULES or module in taken or keyword.iskeyword(module):
             module += "_"
         taken.add(module)
         class_name = pascal("_".join(path))

@@ -138,10 +138,12 @@ def unique(names: list[str], sep: str = "_") -> list[str]:
 
 
 def module_name(name: str) -> str:
-    """The module of a declaration: its name in lower case, never a keyword."""
+    """The module of a declaration: its name in lower case, never a keyword nor the name itself."""
     module = name.lower()
+    # A module named exactly like its class (a script without case: `名前`) would replace the class on
+    # the models package once imported.
     reserved = keyword.iskeyword(module) or keyword.issoftkeyword(module) or module in _RESERVED_MODULES
-    return module + "_" if reserved else module
+    return module + "_" if reserved or module == name else module
 
 
 # Attributes the SDK class and group classes define themselves.

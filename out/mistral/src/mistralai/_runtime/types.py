@@ -8,48 +8,24 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, TypeVar, Union
 
 import pydantic
 from pydantic import ConfigDict, Field
-from pydantic_core import core_schema
 from typing_extensions import Annotated, Literal, TypeAlias
 
+from .unset import UNSET, Unset
 
-class Unset:
-    """The value of an optional field the caller did not set; such a field is left out of requests."""
+__all__ = [
+    "UNSET",
+    "Unset",
+    "Nullable",
+    "Optional",
+    "OptionalNullable",
+    "BaseModel",
+    "OpenStrEnum",
+    "OpenIntEnum",
+    "UnknownVariant",
+    "UNKNOWN_TAG",
+    "discriminate",
+]
 
-    _instance: "Unset | None" = None
-
-    def __new__(cls) -> "Unset":
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __copy__(self) -> "Unset":
-        return self
-
-    def __deepcopy__(self, memo: Any) -> "Unset":
-        return self
-
-    def __reduce__(self) -> str:
-        return "UNSET"
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: Any
-    ) -> core_schema.CoreSchema:
-        return core_schema.is_instance_schema(
-            cls,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda _: None
-            ),
-        )
-
-
-UNSET = Unset()
 
 T = TypeVar("T")
 

@@ -12,7 +12,8 @@ from typing_extensions import Literal
 
 from . import models
 from ._runtime import client as _client
-from ._runtime.client import Call, Config, Endpoint, Param
+from ._runtime.client import Call, Endpoint, Param
+from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync

@@ -11,7 +11,7 @@ from ._runtime.retries import RetryConfig as RetryConfig
 from ._runtime.sse import EventStream as EventStream
 from ._runtime.sse import EventStreamAsync as EventStreamAsync
 from ._runtime.sse import StreamInterrupted as StreamInterrupted
-from ._runtime.types import UNSET as UNSET
+from ._runtime.unset import UNSET as UNSET
 from .sdk import Nullable31 as Nullable31
 
 __version__ = "0.1.0"

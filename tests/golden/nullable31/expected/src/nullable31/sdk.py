@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Callable, Dict, Optional, Tuple, Type, Union
 
 import httpx
 
-from ._runtime.client import Config, Scheme
+from ._runtime.config import Config, Scheme
 from ._runtime.hooks import Hooks
 from ._runtime.retries import RetryConfig
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.unset import UNSET
 
 if TYPE_CHECKING:
+    from ._runtime.types import OptionalNullable
     from .records import Records
 
     pass

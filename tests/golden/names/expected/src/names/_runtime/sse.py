@@ -9,13 +9,24 @@ they share one core and differ only in how they read bytes and close the respons
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
-from typing import Any, AsyncIterator, Callable, Generic, Iterator, Optional, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    Generic,
+    Iterator,
+    Optional,
+    TypeVar,
+)
 
 import httpx
 
 from .errors import SDKError
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "EventStream",
@@ -422,6 +433,8 @@ class EventStreamAsync(Generic[T]):
             if getattr(self, "_chunks", None) is None:
                 return
             try:
+                import asyncio
+
                 loop: Optional[asyncio.AbstractEventLoop] = asyncio.get_running_loop()
             except RuntimeError:
                 loop = None

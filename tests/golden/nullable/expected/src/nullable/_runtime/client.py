@@ -25,111 +25,16 @@ from typing import (
 import httpx
 import pydantic
 
+from .config import DEFAULT_RETRY_STATUS_CODES, Config
 from .errors import ResponseValidationError, SDKError
 from .files import File
-from .hooks import HookContext, Hooks
+from .hooks import HookContext
 from .params import header_value, query_pairs, render_path, text
-from .retries import BackoffStrategy, Retries, RetryConfig, retry, retry_async
+from .retries import Retries, RetryConfig, retry, retry_async
 from .sse import EventStream, EventStreamAsync, ServerSentEvent
-from .types import Unset
+from .unset import Unset
 
 T = TypeVar("T")
-
-# Retried unless the caller says otherwise: what a well-behaved client retries.
-DEFAULT_RETRY_CONFIG = RetryConfig(
-    "backoff", BackoffStrategy(500, 8_000, 2.0, 30_000), True
-)
-DEFAULT_RETRY_STATUS_CODES = ("429", "5XX")
-
-SecurityValue = Union[str, Tuple[str, str], Callable[[], Union[str, Tuple[str, str]]]]
-
-
-class Scheme:
-    """How one security scheme of the API puts its credential on a request."""
-
-    __slots__ = ("kind", "location", "wire_name", "value")
-
-    def __init__(
-        self, kind: str, location: str, wire_name: str, value: SecurityValue
-    ) -> None:
-        self.kind = kind
-        self.location = location
-        self.wire_name = wire_name
-        self.value = value
-
-    def apply(self, headers: Dict[str, str], query: List[Tuple[str, Any]]) -> None:
-        value = self.value() if callable(self.value) else self.value
-        if self.kind == "basic":
-            user, password = value if isinstance(value, tuple) else (str(value), "")
-            token = base64.b64encode(f"{user}:{password}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-        elif self.kind == "bearer":
-            token = str(value)
-            headers["Authorization"] = (
-                token if token.lower().startswith("bearer ") else f"Bearer {token}"
-            )
-        elif self.location == "header":
-            headers[self.wire_name] = str(value)
-        elif self.location == "query":
-            query.append((self.wire_name, str(value)))
-        else:
-            cookie = f"{self.wire_name}={value}"
-            headers["Cookie"] = (
-                f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
-            )
-
-
-class Config:
-    """What every call of one SDK instance shares. The SDK class builds it; groups read it."""
-
-    def __init__(
-        self,
-        *,
-        server_url: str,
-        client: Optional[httpx.Client],
-        async_client: Optional[httpx.AsyncClient],
-        retry_config: Union[RetryConfig, None, Unset],
-        timeout_ms: Optional[int],
-        security: Dict[str, Scheme],
-        hooks: Hooks,
-        user_agent: str,
-    ) -> None:
-        self.server_url = server_url.rstrip("/")
-        self._client = client
-        self._async_client = async_client
-        # Clients the SDK made are the SDK's to close; clients the caller passed are the caller's.
-        self.owns_client = client is None
-        self.owns_async_client = async_client is None
-        self.retry_config = (
-            DEFAULT_RETRY_CONFIG if isinstance(retry_config, Unset) else retry_config
-        )
-        self.timeout_ms = timeout_ms
-        self.security = security
-        self.hooks = hooks
-        self.user_agent = user_agent
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(follow_redirects=True)
-        return self._client
-
-    @property
-    def async_client(self) -> httpx.AsyncClient:
-        if self._async_client is None:
-            self._async_client = httpx.AsyncClient(follow_redirects=True)
-        return self._async_client
-
-    def close(self) -> None:
-        if self.owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
-
-    async def aclose(self) -> None:
-        if self.owns_async_client and self._async_client is not None:
-            await self._async_client.aclose()
-            self._async_client = None
-        self.close()
 
 
 class Param:

@@ -13,7 +13,6 @@ failure is the caller's to handle. Never wrap body consumption in `retry`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import email.utils
@@ -295,15 +294,21 @@ async def retry_async(
     send: Callable[[], Awaitable[httpx.Response]],
     retries: Optional[Retries],
     *,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    sleep: Optional[Callable[[float], Awaitable[object]]] = None,
     clock: Callable[[], float] = time.monotonic,
     rand: Callable[[], float] = random.random,
     now: Callable[[], float] = time.time,
 ) -> httpx.Response:
-    """The asynchronous `retry`: same decisions, awaiting `send` and `sleep`.
+    """The asynchronous `retry`: same decisions, awaiting `send` and `sleep` (default
+    `asyncio.sleep`).
 
     Cancelling the task cancels the pending attempt or wait; nothing is retried.
     """
+    if sleep is None:
+        # Imported on first use: sync programs never pay for asyncio.
+        import asyncio
+
+        sleep = asyncio.sleep
     schedule = _schedule(retries, clock, rand, now)
     if schedule is None:
         return await send()
