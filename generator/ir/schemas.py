@@ -276,7 +276,10 @@ class SchemaConverter:
             else:
                 return self._inline(ptr, s, ctx, "union")
         if typ == "string":
-            return t.Primitive(_STRING_FORMATS.get(s.get("format", ""), "str"))
+            fmt = s.get("format") if isinstance(s.get("format"), str) else ""
+            if fmt in _STRING_FORMATS:
+                return t.Primitive(_STRING_FORMATS[fmt])
+            return t.Primitive("str", fmt or None)
         if typ == "integer":
             return t.Primitive("int")
         if typ == "number":

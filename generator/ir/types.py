@@ -16,6 +16,8 @@ class Primitive:
     # "str" | "int" | "float" | "bool" | "date" | "datetime" | "bytes" | "any" | "none", and "file":
     # binary content uploaded as a part of a multipart body (a name, the bytes, a content type)
     name: str
+    # A string's `format` the Python type does not capture (uuid, email, uri...): for examples.
+    format: str | None = None
 
 
 @dataclass(frozen=True)

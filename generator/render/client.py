@@ -35,7 +35,7 @@ def annotation(typ: t.Type, typed_dict: bool = False, enums: dict[str, t.Enum] |
     return f"models.{typ.name}"
 
 
-def accepts(typ: t.Type, enums: dict[str, t.Enum]) -> str:
+def accepts(typ: t.Type, enums: dict[str, t.Enum], unions: dict[str, t.Union]) -> str:
     """What a caller may pass: the model, or the same data as plain dicts (the TypedDict twin).
 
     Lists are taken as any sequence of either spelling: a list literal mixing models and dicts
@@ -43,7 +43,13 @@ def accepts(typ: t.Type, enums: dict[str, t.Enum]) -> str:
     if isinstance(typ, t.ListOf):
         item_plain, item_typed = annotation(typ.item), annotation(typ.item, True, enums)
         if item_plain != item_typed:
-            return f"Sequence[{accepts(typ.item, enums)}]"
+            return f"Sequence[{accepts(typ.item, enums, unions)}]"
+    union = unions.get(typ.name) if isinstance(typ, t.Ref) else None
+    if union is not None and len(union.members) > 1 and all(isinstance(m, t.ListOf) for m in union.members):
+        # A union of list shapes (`List[A] | List[List[A]]`): one sequence of every item shape, so a
+        # list literal type-checks; the model validates the exact shape when the call runs.
+        items = ", ".join(dict.fromkeys(accepts(m.item, enums, unions) for m in union.members if isinstance(m, t.ListOf)))
+        return f"Sequence[Union[{items}]]"
     plain, typed = annotation(typ), annotation(typ, True, enums)
     return plain if plain == typed else f"Union[{plain}, {typed}]"
 
@@ -83,7 +89,7 @@ def _wrapper(required: bool, nullable: bool) -> tuple[str, str | None]:
 
 
 def _argument(
-    enums: dict[str, t.Enum],
+    kinds: tuple[dict[str, t.Enum], dict[str, t.Union]],
     name: str,
     typ: t.Type,
     required: bool,
@@ -94,14 +100,17 @@ def _argument(
     example: t.Example | None,
 ) -> Argument:
     wrapper, fallback = _wrapper(required, nullable)
-    inner = accepts(typ, enums)
+    inner = accepts(typ, *kinds)
     spelled = f"{wrapper}[{inner}]" if wrapper else inner
     value = py_literal(default.value) if default is not None else fallback
     return Argument(name, spelled, value, description, wire, typ, required, nullable, example)
 
 
 def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> OperationView:
-    enums = {name: d for name, d in declarations.items() if isinstance(d, t.Enum)}
+    enums = (
+        {name: d for name, d in declarations.items() if isinstance(d, t.Enum)},
+        {name: d for name, d in declarations.items() if isinstance(d, t.Union)},
+    )
     taken = set(CALL_OPTIONS)
     arguments: list[Argument] = []
     for p in op.parameters:
@@ -284,7 +293,7 @@ def operation_doc(view: OperationView, api: t.Api, declarations: dict[str, t.Dec
     elif view.returns == "None":
         use = ""
     elif view.returns == "httpx.Response":
-        use = "\n\n    with res:\n        data = res.read()"
+        use = "\n\n    data = res.read()  # reads the whole body and releases the connection\n    print(len(data))"
     else:
         use = "\n\n    print(res)"
     code = (
@@ -297,7 +306,7 @@ def operation_doc(view: OperationView, api: t.Api, declarations: dict[str, t.Dec
     elif success is not None and isinstance(success.type, t.Ref) and view.returns != "httpx.Response":
         response = f"**[models.{success.type.name}](../../models/{success.type.module}.md)**"
     elif view.returns == "httpx.Response":
-        response = "**httpx.Response**: the streaming HTTP response; read it or iterate `iter_bytes()`, then close it."
+        response = "**httpx.Response**: the response, body not yet read: `res.read()` reads it all, or iterate `res.iter_bytes()` and then `res.close()`."
     elif view.returns == "None":
         response = "None."
     else:

@@ -10,6 +10,18 @@ from ..ir import types as t
 from .text import py_literal
 
 _MAX_DEPTH = 4
+# Strings whose format a server checks: a placeholder must still be a valid one.
+_FORMATTED = {
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "email": "user@example.com",
+    "uri": "https://example.com",
+    "url": "https://example.com",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "time": "12:00:00",
+    "duration": "P1D",
+}
 
 
 def example(typ: t.Type, declarations: dict[str, t.Declaration], given: t.Example | None = None, depth: int = 0) -> Any:
@@ -19,7 +31,11 @@ def example(typ: t.Type, declarations: dict[str, t.Declaration], given: t.Exampl
         return example(typ.inner, declarations, None, depth)
     if isinstance(typ, t.Const):
         return typ.value
+    if typ == t.Primitive("file"):
+        return {"file_name": "example.txt", "content": Code('open("example.txt", "rb")')}
     if isinstance(typ, t.Primitive):
+        if typ.format in _FORMATTED:
+            return _FORMATTED[typ.format]
         return {
             "str": "<value>",
             "int": 1,
@@ -59,6 +75,10 @@ def example(typ: t.Type, declarations: dict[str, t.Declaration], given: t.Exampl
     return None
 
 
+class Code(str):
+    """Python source to print as it is in an example (an expression, not data)."""
+
+
 def _json_safe(value: Any) -> bool:
     try:
         json.dumps(value, allow_nan=False)
@@ -81,6 +101,8 @@ def py_value(value: Any, indent: int = 0) -> str:
             return "[]"
         items = [f"{pad}{py_value(v, indent + 1)}," for v in value]
         return "[\n" + "\n".join(items) + f"\n{end}]"
+    if isinstance(value, Code):
+        return str(value)
     if isinstance(value, str):
         return py_literal(value)
     if value is None or isinstance(value, bool):

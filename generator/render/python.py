@@ -29,6 +29,7 @@ PRIMITIVES = {
 }
 _IMPORT_SOURCES = {
     "TYPE_CHECKING": "typing",
+    "Sequence": "typing",
     "TypeAliasType": "typing_extensions",
     "Any": "typing",
     "Dict": "typing",
@@ -73,6 +74,7 @@ class ModuleView:
     typed_dict_functional: bool = False
     alias_annotation: str = ""
     alias_typed_dict: str = ""
+    typed_members: tuple[str, ...] = ()  # a union's members as plain data
     # A union or alias that contains itself: defined through TypeAliasType so that the name exists
     # before its definition is evaluated.
     recursive: bool = False
@@ -122,10 +124,11 @@ class PythonViews:
                 typed = ctx.annotation(member, typed_dict=True)
                 tag = tags.get(member) if isinstance(member, t.Ref) else None
                 members.append(MemberView(annotation, typed, py_literal(tag) if tag is not None else None))
+            typed_members = self._typed_members(ctx, decl)
             tag_map = ""
             if disc is not None:
                 tag_map = "{" + ", ".join(f"{py_literal(tag)}: {py_literal(tags[ref])}" for tag, ref in disc.tags) + "}"
-            return self._module(ctx, members=tuple(members), tag_map=tag_map)
+            return self._module(ctx, members=tuple(members), tag_map=tag_map, typed_members=typed_members)
         if isinstance(decl, t.Enum):
             runtime.add("OpenStrEnum" if decl.base == "str" else "OpenIntEnum")
             return self._module(ctx)
@@ -137,6 +140,25 @@ class PythonViews:
             alias_annotation=ctx.annotation(decl.target),
             alias_typed_dict=ctx.annotation(decl.target, typed_dict=True),
         )
+
+    def _typed_members(self, ctx: _Ctx, decl: t.Union) -> tuple[str, ...]:
+        """The union as plain data. Its list members merge into one `Sequence[Union[...]]`:
+        type checkers cannot pick between `List[A]` and `List[List[A]]` for a list literal, and
+        the model still validates the exact shape at run time."""
+        lists = [m for m in decl.members if isinstance(m, t.ListOf)]
+        if len(lists) < 2:
+            return tuple(ctx.annotation(m, typed_dict=True) for m in decl.members)
+        ctx.needs.add("Sequence")
+        items = [ctx.annotation(m.item, typed_dict=True) for m in lists]
+        merged = f"Sequence[Union[{', '.join(dict.fromkeys(items))}]]"
+        out: list[str] = []
+        for m in decl.members:
+            if isinstance(m, t.ListOf):
+                if merged not in out:
+                    out.append(merged)
+            else:
+                out.append(ctx.annotation(m, typed_dict=True))
+        return tuple(out)
 
     def _field(self, ctx: _Ctx, f: t.Field) -> FieldView:
         inner = ctx.annotation(f.type)

@@ -123,9 +123,19 @@ class Classifiers:
         self,
         *,
         model: str,
-        inputs: Union[
-            models.ChatModerationRequestInput,
-            models.ChatModerationRequestInputTypedDict,
+        inputs: Sequence[
+            Union[
+                Union[
+                    models.ChatModerationRequestInput1,
+                    models.ChatModerationRequestInput1TypedDict,
+                ],
+                Sequence[
+                    Union[
+                        models.ChatModerationRequestInput2,
+                        models.ChatModerationRequestInput2TypedDict,
+                    ]
+                ],
+            ]
         ],
         truncate_for_context_length: Optional[bool] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
@@ -161,9 +171,19 @@ class Classifiers:
         self,
         *,
         model: str,
-        inputs: Union[
-            models.ChatModerationRequestInput,
-            models.ChatModerationRequestInputTypedDict,
+        inputs: Sequence[
+            Union[
+                Union[
+                    models.ChatModerationRequestInput1,
+                    models.ChatModerationRequestInput1TypedDict,
+                ],
+                Sequence[
+                    Union[
+                        models.ChatModerationRequestInput2,
+                        models.ChatModerationRequestInput2TypedDict,
+                    ]
+                ],
+            ]
         ],
         truncate_for_context_length: Optional[bool] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
