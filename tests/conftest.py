@@ -4,7 +4,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Copies of ../shared material the tests need (CI machines may not have ../shared next to the clone).
+DATA = ROOT / "tests" / "data"
 
 
 def tree(folder: Path) -> dict[str, bytes]:

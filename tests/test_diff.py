@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import DATA, ROOT
 
 OLD = """\
 openapi: 3.1.0
@@ -244,8 +244,8 @@ def test_bad_input_exits_2(pair: Path) -> None:
 
 
 def test_the_two_mistral_releases() -> None:
-    old = SHARED / "specs" / "mistral-2025-03.openapi.yaml"
-    new = SHARED / "specs" / "mistral-2026-07.openapi.yaml"
+    old = ROOT / "specs" / "mistral" / "openapi.yaml"  # ../shared/specs/mistral-2025-03, unchanged
+    new = DATA / "mistral-2026-07.openapi.yaml"  # ../shared/specs/mistral-2026-07, copied
     result = gen("diff", str(old), str(new))
     assert result.returncode == 0, result.stderr
     report = result.stdout

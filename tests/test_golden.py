@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED, gen, tree
+from conftest import DATA, ROOT, gen, tree
 
 CASES = sorted(p.parent.name for p in (ROOT / "tests" / "golden").glob("*/openapi.*"))
 
@@ -36,7 +36,7 @@ def test_seed_page_is_byte_identical(tmp_path: Path) -> None:
     result = gen("build", "specs/mistral", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     generated = (tmp_path / "mistral" / "docs" / "models" / "chatcompletionstreamrequest.md").read_bytes()
-    seed = (SHARED / "seed" / "chatcompletionstreamrequest.md").read_bytes()
+    seed = (DATA / "seed" / "chatcompletionstreamrequest.md").read_bytes()  # ../shared/seed, copied
     assert generated == seed
 
 

@@ -2,7 +2,7 @@
 
 The template renders to `_runtime/sse.py` unchanged, so it is copied as a plain module and
 imported on its own (which also proves it is self-contained). The parser is checked against
-the 70 shared vectors in ../shared/sse-vectors (whole, one byte at a time, and at the original
+the 70 shared vectors (../shared/sse-vectors, copied to tests/data/sse-vectors) (whole, one byte at a time, and at the original
 chunk boundaries), httpx-sse's 36 line-splitting cases, a table of WHATWG edge cases and a
 differential property test against httpx-sse. The typed streams run over httpx clients with a
 `MockTransport` whose body records how many chunks were pulled and whether it was closed.
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "runtime" / "sse.py.jinja"
-VECTORS = ROOT.parent / "shared" / "sse-vectors"
+VECTORS = ROOT / "tests" / "data" / "sse-vectors"  # ../shared/sse-vectors, copied
 URL = "https://api.test/v1/chat/completions"
 
 Triple = tuple[str, str, str]  # (event type, data, last event id)
