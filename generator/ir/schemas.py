@@ -162,7 +162,7 @@ class SchemaConverter:
             return t.ANY
         target_ptr, target = found
         if target_ptr in self._refs:
-            return self._refs[target_ptr]
+            return self._named(target_ptr)
         # A reference into the middle of something (not a component): give it a name from its location.
         last = _decode_token(target_ptr.rsplit("/", 1)[-1])
         if target_ptr in self._building:
@@ -174,6 +174,26 @@ class SchemaConverter:
         finally:
             self._building.discard(target_ptr)
 
+    def _named(self, ptr: str) -> t.Ref:
+        """The declaration a use of the named schema at `ptr` refers to. A schema that is only another name for
+        one (`Pet: {$ref: Animal}`) stands for it: the alias is still declared, but uses skip it, so that a
+        cycle through it (Animal has a `Pet` field) is the model's own recursion, which pydantic resolves,
+        and not a type alias of a model that refers back to that alias, which it cannot."""
+        ref = self._refs[ptr]
+        seen = {ptr}
+        while ref.kind == "alias":
+            node = self.resolve("#" + ptr, ptr)
+            schema = node[1] if node is not None else None
+            if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and set(schema) <= _ALIAS_KEYS):
+                break
+            found = self.resolve(schema["$ref"], ptr)
+            if found is None or found[0] not in self._refs or found[0] in seen:
+                break
+            ptr = found[0]
+            seen.add(ptr)
+            ref = self._refs[ptr]
+        return ref
+
     def _nullable_target(self, ref: str, seen: frozenset[str] = frozenset()) -> bool:
         """Whether a named schema admits null; a reference to it then does too."""
         if ref in self._nullable_memo:
@@ -182,12 +202,32 @@ class SchemaConverter:
         result = False
         if found is not None and isinstance(found[1], dict):
             target = found[1]
-            if "$ref" in target:
-                result = target.get("nullable") is True or self._nullable_target(target["$ref"], seen | {ref})
-            else:
-                result = self._split_null(target)[0]
+            result = self._admits_null(target, seen | {ref})
         self._nullable_memo[ref] = result
         return result
+
+    def _admits_null(self, schema: Any, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether null is one of the schema's values: spelled nullable in any of the three ways, or a schema that
+        types nothing (`{}` admits every value), or a union with such a member. A field of such a type keeps
+        null apart from unset, like any nullable field."""
+        if schema is True:
+            return True
+        if not isinstance(schema, dict):
+            return False
+        if "$ref" in schema:
+            return schema.get("nullable") is True or self._nullable_target(schema["$ref"], seen)
+        nullable, body = self._split_null(schema)
+        if nullable or body.get("type") == "null" or _untyped(body):
+            return True
+        for key in ("anyOf", "oneOf"):
+            members = body.get(key)
+            if isinstance(members, list) and not body.get("properties"):
+                if any(self._admits_null(member, seen) for member in members):
+                    return True
+        all_of = body.get("allOf")
+        if isinstance(all_of, list) and len(all_of) == 1 and not body.get("properties"):
+            return self._admits_null(all_of[0], seen)
+        return False
 
     def _split_null(self, schema: Schema) -> tuple[bool, Schema]:
         """Nullability in its three spellings, and the schema without it."""
@@ -324,6 +364,13 @@ class SchemaConverter:
             self.declarations[ref.name] = t.Alias(ref.name, ref.module, description, target)
             return
         nullable, body = self._split_null(schema)
+        # A one-member anyOf/oneOf/allOf was classified by its member: declare the member itself.
+        while (only := _single_member(body)) is not None:
+            key, member = only
+            ptr = f"{ptr}/{key}/0"
+            member_nullable, body = self._split_null(member)
+            nullable = nullable or member_nullable
+            description = description if description is not None else body.get("description")
         if ref.kind == "enum":
             self.declarations[ref.name] = self._enum(ref, body, description)
         elif ref.kind == "union":
@@ -378,7 +425,7 @@ class SchemaConverter:
             found = self.resolve(target if target.startswith("#") else f"#/components/schemas/{target}", ptr)
             if found is None:
                 continue
-            member = self._refs.get(found[0])
+            member = self._named(found[0]) if found[0] in self._refs else None
             if member is None or member not in members:
                 self.warn(f"{ptr}/discriminator/mapping/{escape_pointer_token(tag)}", f"{target!r} is not a member of the union")
                 continue
@@ -456,7 +503,7 @@ class SchemaConverter:
 
     def _field(self, owner: str, wire: str, name: str, ptr: str, prop: Any, required: bool) -> t.Field:
         typ = self.type_of(prop, ptr, owner + pascal(wire))
-        nullable = isinstance(typ, t.NullableOf)
+        nullable = isinstance(typ, t.NullableOf) or self._admits_null(prop)
         if isinstance(typ, t.NullableOf):
             typ = typ.inner
         info = prop if isinstance(prop, dict) else {}
@@ -484,6 +531,9 @@ class SchemaConverter:
         )
 
 
+# Keywords beside a `$ref` that leave it a mere second name of its target.
+_ALIAS_KEYS = frozenset({"$ref", "description", "title", "nullable", "example", "examples", "deprecated"})
+
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
 
 
@@ -507,6 +557,26 @@ def _field_names(wires: list[str], overrides: dict[str, str]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
+
+
+def _single_member(s: Schema) -> tuple[str, Schema] | None:
+    """The one inline member of `anyOf: [X]`, `oneOf: [X]` or `allOf: [X]` (with no properties beside it)."""
+    if s.get("properties"):
+        return None
+    for key in ("anyOf", "oneOf", "allOf"):
+        members = s.get(key)
+        if isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict) and "$ref" not in members[0]:
+            return key, members[0]
+    return None
+
+
+def _untyped(s: Schema) -> bool:
+    """A schema the IR types as Any: none of the keywords that give a value a type."""
+    if any(key in s for key in ("const", "type", "items", "allOf", "additionalProperties")):
+        return False
+    if s.get("properties") or (isinstance(s.get("enum"), list) and s["enum"]):
+        return False
+    return not any(isinstance(s.get(key), list) for key in ("anyOf", "oneOf"))
 
 
 def _has_typed_extras(s: Schema) -> bool:

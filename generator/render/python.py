@@ -43,6 +43,7 @@ _IMPORT_SOURCES = {
     "date": "datetime",
     "datetime": "datetime",
     "Field": "pydantic",
+    "StrictBool": "pydantic",
     "Discriminator": "pydantic",
     "Tag": "pydantic",
 }
@@ -119,8 +120,12 @@ class PythonViews:
                     tags.setdefault(ref, tag)
                 if decl.open:
                     runtime.update(("UnknownVariant", "UNKNOWN_TAG"))
-            for member in decl.members:
-                annotation = ctx.annotation(member)
+            # pydantic picks, among members that all accept a value only after converting it, the first: so
+            # members that convert strings to numbers come after those that take strings as they are ("1" is
+            # then the string enum's "1", not the integer 1). Discriminated unions choose by tag instead.
+            ordered = decl.members if disc is not None else sorted(decl.members, key=self._lax_rank)
+            for member in ordered:
+                annotation = ctx.annotation(member, in_union=True)
                 typed = ctx.annotation(member, typed_dict=True)
                 tag = tags.get(member) if isinstance(member, t.Ref) else None
                 members.append(MemberView(annotation, typed, py_literal(tag) if tag is not None else None))
@@ -140,6 +145,24 @@ class PythonViews:
             alias_annotation=ctx.annotation(decl.target),
             alias_typed_dict=ctx.annotation(decl.target, typed_dict=True),
         )
+
+    def _lax_rank(self, typ: t.Type, seen: frozenset[str] = frozenset()) -> int:
+        """0 for most types; 1 for integers (int, integer enums), 2 for floats, which also take numeric strings."""
+        if isinstance(typ, t.NullableOf):
+            return self._lax_rank(typ.inner, seen)
+        if isinstance(typ, t.ListOf):
+            return self._lax_rank(typ.item, seen)
+        if isinstance(typ, t.MapOf):
+            return self._lax_rank(typ.value, seen)
+        if isinstance(typ, t.Primitive):
+            return {"int": 1, "float": 2}.get(typ.name, 0)
+        if isinstance(typ, t.Ref) and typ.name not in seen:
+            decl = self.decls.get(typ.name)
+            if isinstance(decl, t.Enum):
+                return 1 if decl.base == "int" else 0
+            if isinstance(decl, t.Alias):
+                return self._lax_rank(decl.target, seen | {typ.name})
+        return 0
 
     def _typed_members(self, ctx: _Ctx, decl: t.Union) -> tuple[str, ...]:
         """The union as plain data. Its list members merge into one `Sequence[Union[...]]`:
@@ -226,8 +249,14 @@ class _Ctx:
         self.files: set[str] = set()
         self.recursive = False
 
-    def annotation(self, typ: t.Type, typed_dict: bool = False) -> str:
+    def annotation(self, typ: t.Type, typed_dict: bool = False, in_union: bool = False) -> str:
+        """`in_union`: the type is (inside) a member of a union. There a boolean accepts only true and false:
+        pydantic's lax bool also takes 0, 1, "1" or "yes", and would tie with (and, first, win over) the member
+        those values really belong to, such as an integer enum."""
         if isinstance(typ, t.Primitive):
+            if in_union and not typed_dict and typ.name == "bool":
+                self.needs.add("StrictBool")
+                return "StrictBool"
             spelled = PRIMITIVES[typ.name]
             if spelled == "File":
                 self.files.add("FileTypedDict" if typed_dict else "File")
@@ -237,16 +266,21 @@ class _Ctx:
             return spelled
         if isinstance(typ, t.ListOf):
             self.needs.add("List")
-            return f"List[{self.annotation(typ.item, typed_dict)}]"
+            return f"List[{self.annotation(typ.item, typed_dict, in_union)}]"
         if isinstance(typ, t.MapOf):
             self.needs.add("Dict")
-            return f"Dict[str, {self.annotation(typ.value, typed_dict)}]"
+            return f"Dict[str, {self.annotation(typ.value, typed_dict, in_union)}]"
         if isinstance(typ, t.Const):
             self.needs.add("Literal")
             return f"Literal[{py_literal(typ.value)}]"
         if isinstance(typ, t.NullableOf):
             self.runtime.add("Nullable")
-            return f"Nullable[{self.annotation(typ.inner, typed_dict)}]"
+            return f"Nullable[{self.annotation(typ.inner, typed_dict, in_union)}]"
+        if in_union and not typed_dict and typ.kind == "alias":
+            alias = self.views.decls.get(typ.name)
+            if isinstance(alias, t.Alias) and _has_bool(alias.target):
+                # the alias's module spells a lax bool: spelled here instead, strict
+                return self.annotation(alias.target, typed_dict, in_union)
         if typed_dict and typ.kind == "enum":
             # Plain data may spell an enum member as its value.
             enum = self.views.decls.get(typ.name)
@@ -269,6 +303,18 @@ class _Ctx:
             return f'"_{typ.module}.{name}"'
         self.own.add(typ.module)
         return name
+
+
+def _has_bool(typ: t.Type) -> bool:
+    if isinstance(typ, t.Primitive):
+        return typ.name == "bool"
+    if isinstance(typ, t.ListOf):
+        return _has_bool(typ.item)
+    if isinstance(typ, t.MapOf):
+        return _has_bool(typ.value)
+    if isinstance(typ, t.NullableOf):
+        return _has_bool(typ.inner)
+    return False
 
 
 def _class_body_key(wire: str) -> bool:

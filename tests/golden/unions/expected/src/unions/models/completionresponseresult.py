@@ -5,7 +5,7 @@ from typing_extensions import TypeAlias
 
 from .toolchoice import ToolChoice, ToolChoiceTypedDict
 
-CompletionResponseResult: TypeAlias = Union[str, int, ToolChoice]
+CompletionResponseResult: TypeAlias = Union[str, ToolChoice, int]
 """anyOf string | integer | object in a response: CompletionResponseResult."""
 
 CompletionResponseResultTypedDict: TypeAlias = Union[str, int, ToolChoiceTypedDict]
