@@ -111,7 +111,8 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> O
         {name: d for name, d in declarations.items() if isinstance(d, t.Enum)},
         {name: d for name, d in declarations.items() if isinstance(d, t.Union)},
     )
-    taken = set(CALL_OPTIONS)
+    # `self` and `models` are names the method body itself uses.
+    taken = set(CALL_OPTIONS) | {"self", "models"}
     arguments: list[Argument] = []
     for p in op.parameters:
         name = p.name
