@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from ..ir import types as t
+from ..ir.build import decl_refs, refs_in
 
 KIND_ORDER = ("operation", "parameter", "body", "response", "declaration", "field", "member", "value")
 
@@ -82,27 +83,12 @@ def _presence(required: bool, nullable: bool) -> str:
 
 
 def _refs(typ: t.Type | None) -> Iterator[str]:
-    if isinstance(typ, t.Ref):
-        yield typ.name
-    elif isinstance(typ, t.ListOf):
-        yield from _refs(typ.item)
-    elif isinstance(typ, t.MapOf):
-        yield from _refs(typ.value)
-    elif isinstance(typ, t.NullableOf):
-        yield from _refs(typ.inner)
+    if typ is not None:
+        yield from (ref.name for ref in refs_in(typ))
 
 
 def _decl_refs(decl: t.Declaration) -> Iterator[str]:
-    if isinstance(decl, t.Model):
-        for f in decl.fields:
-            yield from _refs(f.type)
-    elif isinstance(decl, t.Union):
-        for member in decl.members:
-            yield from _refs(member)
-    elif isinstance(decl, t.Alias):
-        yield from _refs(decl.target)
-    elif isinstance(decl, t.ErrorClass):
-        yield decl.data.name
+    return (ref.name for ref in decl_refs(decl))
 
 
 def _reachable(api: t.Api, roots: Iterable[t.Type | None]) -> set[str]:
