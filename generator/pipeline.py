@@ -102,7 +102,7 @@ def build(
     warnings = tuple(document.warnings) + tuple(ir_warnings)
     if strict and ir_warnings:
         raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    files = format_files(render(api, templates), cache)
+    files = format_files(render(api, templates), cache, own_templates=templates is None)
     cache.put_build(
         key,
         {

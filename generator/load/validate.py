@@ -11,15 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from jsonschema import Draft4Validator, Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
-from jsonschema_specifications import REGISTRY as META_SCHEMAS
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING
 
 from ..problems import Problem, pointer
 from .bundle import Sources, walk
+from .fastcheck import Check, compile_schema
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 MAX_WARNINGS = 100
 MAX_REPR = 80
@@ -41,13 +41,36 @@ def validate(root: dict[str, Any], version: tuple[int, int], sources: Sources) -
 
 
 def _errors(root: dict[str, Any], version: tuple[int, int]) -> Iterator[tuple[tuple[Any, ...], ValidationError]]:
-    yield from _each(_document_validator(version), root, ())
+    # jsonschema runs only where the compiled yes/no check says "no": it is there to say what is wrong, and where.
+    if not _passes(_document_check(version), root):
+        yield from _each(_document_validator(version), root, ())
     if version >= (3, 1):
         # The 3.1 and 3.2 document schemas leave Schema Objects alone; the JSON Schema meta-schema checks them. Only
         # the outermost schema of each nest is needed: the meta-schema descends into subschemas itself.
+        meta = _meta_check()
         for visit in walk(root):
-            if visit.kind == "schema" and visit.parent_kind != "schema":
+            if visit.kind == "schema" and visit.parent_kind != "schema" and not _passes(meta, visit.node):
                 yield from _each(_meta_validator(), visit.node, visit.tokens)
+
+
+def _passes(check: Check, instance: Any) -> bool:
+    try:
+        return check(instance)
+    except RecursionError:
+        return False  # jsonschema says how deep is too deep
+
+
+@lru_cache(maxsize=None)
+def _document_check(version: tuple[int, int]) -> Check:
+    if version == (3, 0):
+        return compile_schema(_schema("oas-3.0.json"), draft4=True)
+    return compile_schema(_schema("oas-3.1.json" if version == (3, 1) else "oas-3.2.json"), draft4=False)
+
+
+@lru_cache(maxsize=None)
+def _meta_check() -> Check:
+    # _flat_meta_schema(), stored: building it needs jsonschema-specifications, which a valid document never loads.
+    return compile_schema(_schema("json-schema-2020-12-flat.json"), draft4=False)
 
 
 def _each(
@@ -56,6 +79,8 @@ def _each(
     try:
         errors = list(validator.iter_errors(instance))
     except RecursionError:
+        from jsonschema.exceptions import ValidationError
+
         return [(base, ValidationError("too deeply nested to validate"))]
     found = []
     for error in errors:
@@ -99,6 +124,10 @@ def _rules_out(child: ValidationError, parent: ValidationError) -> bool:
 
 @lru_cache(maxsize=None)
 def _document_validator(version: tuple[int, int]) -> Validator:
+    from jsonschema import Draft4Validator, Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
     if version == (3, 0):
         return Draft4Validator(_schema("oas-3.0.json"))
     schema = _schema("oas-3.1.json" if version == (3, 1) else "oas-3.2.json")
@@ -109,6 +138,8 @@ def _document_validator(version: tuple[int, int]) -> Validator:
 
 @lru_cache(maxsize=None)
 def _meta_validator() -> Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_flat_meta_schema())
 
 
@@ -119,6 +150,8 @@ def _flat_meta_schema() -> dict[str, Any]:
     subschema: five times slower, which is half a minute on a large spec. The vocabularies' keywords and `$defs` do
     not overlap, and with no other dialect in play `$dynamicRef: "#meta"` always means the root.
     """
+    from jsonschema_specifications import REGISTRY as META_SCHEMAS
+
     top = META_SCHEMAS.contents(_META_BASE + "schema")
     merged: dict[str, Any] = {"type": ["object", "boolean"], "properties": {}, "$defs": {}}
     for part in [top] + [META_SCHEMAS.contents(_META_BASE + each["$ref"]) for each in top["allOf"]]:

@@ -14,14 +14,18 @@ from .python import PythonViews, sdk_view
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def _builtin_loader() -> jinja2.BaseLoader:
+def builtin_templates_dir() -> Path:
     # Installed: templates are package data of `generator.templates`; in a checkout they sit at the top.
     try:
         import generator.templates as package
 
-        return jinja2.FileSystemLoader(str(Path(package.__file__).parent))
+        return Path(package.__file__).parent
     except ImportError:  # pragma: no cover - the package mapping is part of pyproject
-        return jinja2.FileSystemLoader(str(Path(__file__).resolve().parents[2] / "templates"))
+        return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _builtin_loader() -> jinja2.BaseLoader:
+    return jinja2.FileSystemLoader(str(builtin_templates_dir()))
 
 
 def environment(overrides: Path | None = None) -> jinja2.Environment:

@@ -23,7 +23,9 @@ def _escape_char(ch: str) -> str:
 def py_literal(value: Any) -> str:
     """A Python literal that evaluates to `value` (str, int, float, bool or None)."""
     if isinstance(value, str):
-        return '"' + _escape_body(value, quote='"') + '"'
+        # black's choice: double quotes unless single quotes need fewer escapes.
+        quote = "'" if value.count('"') > value.count("'") else '"'
+        return quote + _escape_body(value, quote=quote) + quote
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):

@@ -64,14 +64,16 @@ class Mistral:
             timeout_ms: a timeout for every request, in milliseconds.
             hooks: callables run before each request and after each response."""
         security: Dict[str, Scheme] = {}
-        api_key_value = (
-            api_key if api_key is not None else os.environ.get("MISTRAL_API_KEY")
-        )
+        api_key_value = api_key
+        if api_key_value is None:
+            api_key_value = os.environ.get("MISTRAL_API_KEY")
         if api_key_value is not None:
             security["ApiKey"] = Scheme(
                 "bearer", "header", "Authorization", api_key_value
             )
         url = server_url or SERVER_URL
+        if hooks is None:
+            hooks = Hooks()
         self._config = Config(
             server_url=url,
             client=client,
@@ -79,7 +81,7 @@ class Mistral:
             retry_config=retry_config,
             timeout_ms=timeout_ms,
             security=security,
-            hooks=hooks if hooks is not None else Hooks(),
+            hooks=hooks,
             user_agent="mistralai/1.5.1 (gen)",
         )
         self.hooks = self._config.hooks

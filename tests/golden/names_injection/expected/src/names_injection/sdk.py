@@ -71,6 +71,8 @@ class NamesInjection:
         if not server_url:
             for name, value in {**SERVER_VARIABLES, **(url_params or {})}.items():
                 url = url.replace("{" + name + "}", value)
+        if hooks is None:
+            hooks = Hooks()
         self._config = Config(
             server_url=url,
             client=client,
@@ -78,7 +80,7 @@ class NamesInjection:
             retry_config=retry_config,
             timeout_ms=timeout_ms,
             security=security,
-            hooks=hooks if hooks is not None else Hooks(),
+            hooks=hooks,
             user_agent="names_injection/0.1.0 (gen)",
         )
         self.hooks = self._config.hooks

@@ -54,6 +54,8 @@ class Nullable:
             hooks: callables run before each request and after each response."""
         security: Dict[str, Scheme] = {}
         url = server_url or SERVER_URL
+        if hooks is None:
+            hooks = Hooks()
         self._config = Config(
             server_url=url,
             client=client,
@@ -61,7 +63,7 @@ class Nullable:
             retry_config=retry_config,
             timeout_ms=timeout_ms,
             security=security,
-            hooks=hooks if hooks is not None else Hooks(),
+            hooks=hooks,
             user_agent="nullable/0.1.0 (gen)",
         )
         self.hooks = self._config.hooks

@@ -1,0 +1,207 @@
+"""generator.layout against black itself: wherever layout answers, its answer is black's.
+
+The format stage trusts layout instead of running black, so this file is what stands behind "the generated code is
+black-formatted": every Python file gen renders for the golden cases and the Mistral spec, the template-free runtime
+templates, and hypothesis-generated statements in the shapes the templates emit, near and across the 88-column limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import layout as L
+from generator.format import _static_templates
+
+black = pytest.importorskip("black")
+
+ROOT = Path(__file__).resolve().parent.parent
+MODE = black.Mode(line_length=88)
+CASES = sorted(p.parent.name for p in (ROOT / "tests" / "golden").glob("*/openapi.yaml"))
+
+
+def black_of(text: str) -> str:
+    return str(black.format_str(text, mode=MODE))
+
+
+def rendered(folder: Path) -> dict[str, str]:
+    """The Python files of one API as the templates render them, before the format stage."""
+    from generator.config import load_config
+    from generator.ir import build_ir
+    from generator.load import load
+    from generator.pipeline import discover
+    from generator.render import render
+
+    (source,) = discover(folder)
+    config = load_config(source.config, source.name, "")
+    api, _ = build_ir(load(source.spec, source.overlays), config)
+    return {path: text for path, text in render(api).items() if path.endswith(".py")}
+
+
+@pytest.mark.parametrize("case", ["specs/mistral"] + [f"tests/golden/{c}" for c in CASES])
+def test_layout_is_black_on_every_rendered_file(case: str) -> None:
+    files = rendered(ROOT / case)
+    static = _static_templates()
+    fallback = []
+    for path, text in files.items():
+        if text in static:
+            continue
+        try:
+            laid_out = L.layout(text)
+        except L.Unsupported as exc:
+            fallback.append(f"{path}: {exc}")
+            continue
+        assert laid_out == black_of(text), path
+    if case.endswith(("/names", "/names_injection")):  # non-ASCII names: black measures their width itself
+        assert all("non-ASCII" in reason for reason in fallback), fallback
+    else:
+        assert fallback == []
+
+
+def test_the_template_free_templates_are_black_formatted() -> None:
+    static = _static_templates()
+    assert len(static) >= 10  # the SDK runtime
+    for text in static:
+        assert black_of(text) == text
+
+
+def test_what_layout_cannot_do_it_says() -> None:
+    long = "x" * 80
+    for source in (
+        f"value = {long} if flag else other_value_that_is_long\n",  # a conditional expression
+        f"call(argument_one,  # a comment\n     {long})\n",  # a comment inside brackets
+        f"total = first_operand_{long} + second_operand\n",  # arithmetic
+        f'text = "{long}" "implicitly concatenated"\n',
+        f"key = ({long}, {long})\n",  # parentheses black would make invisible
+        f"for item in function_call({long}, {long}):\n    pass\n",
+        f"data = {{'名前': '{long}'}}\n",  # width of non-ASCII text
+    ):
+        with pytest.raises(L.Unsupported):
+            L.layout(source)
+
+
+def test_docstrings_are_indented_as_black_does() -> None:
+    source = (
+        "class A:\n"
+        '    """First line.\n\nArgs:\n    x: an argument   \n\twith a tab\n"""\n'
+        "\n"
+        "    def f(self) -> None:\n"
+        '        """ Starts with a space and ends with a quote" """\n'
+        "        return None\n"
+        "\n"
+        "\n"
+        "def g() -> None:\n"
+        '    """Line one.\n' + "    " + "y" * 84 + '"""\n'
+        "    pass\n"
+    )
+    assert L.layout(source) == black_of(source)
+
+
+# --- statements in the shapes the templates emit, from hypothesis ----------------------------------------------
+
+names = st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True).filter(lambda s: s not in L.KEYWORDS)
+classes = st.from_regex(r"[A-Z][A-Za-z0-9]{0,40}", fullmatch=True).filter(lambda s: s not in L.KEYWORDS)
+strings = st.text(st.sampled_from("abc xyz/-_{}'\"0"), max_size=40).map(
+    lambda s: '"' + s.replace("\\", "").replace('"', "'") + '"'
+)
+
+
+def expressions(depth: int = 3) -> st.SearchStrategy[str]:
+    atoms = st.one_of(names, classes, strings, st.integers(0, 10**6).map(str), st.just("None"))
+    if depth == 0:
+        return atoms
+    inner = expressions(depth - 1)
+    items = st.lists(inner, min_size=1, max_size=5)
+    comma = st.sampled_from(["", ","])
+    return st.one_of(
+        atoms,
+        st.builds(lambda c, a: f"models.{c}.{a}", classes, names),
+        st.builds(lambda c, xs, t: f"{c}[{', '.join(xs)}{t if len(xs) > 1 else ''}]", classes, items, comma),
+        st.builds(lambda f, xs, t: f"{f}({', '.join(xs)}{t})", names, st.lists(inner, max_size=4), comma),
+        st.builds(
+            lambda f, ks, vs, t: f"{f}({', '.join(k + '=' + v for k, v in zip(ks, vs))}{t})",
+            classes,
+            st.lists(names, min_size=1, max_size=4, unique=True),
+            st.lists(inner, min_size=4, max_size=4),
+            comma,
+        ),
+        st.builds(lambda xs, t: f"({', '.join(xs)},)" if len(xs) == 1 else f"({', '.join(xs)}{t})", items, comma),
+        st.builds(lambda xs, t: f"[{', '.join(xs)}{t}]", items, comma),
+        st.builds(
+            lambda ks, vs, t: "{" + ", ".join(f"{k}: {v}" for k, v in zip(ks, vs)) + t + "}",
+            st.lists(strings, min_size=1, max_size=4),
+            st.lists(inner, min_size=4, max_size=4),
+            comma,
+        ),
+        st.builds(lambda x: f"lambda: {x}", inner),
+    )
+
+
+expr = expressions()
+annotation = expressions(2)
+
+
+@st.composite
+def statements(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["annassign", "assign", "return", "import", "def", "class", "call"]))
+    if kind == "annassign":
+        value = draw(st.one_of(st.none(), expr))
+        return f"{draw(names)}: {draw(annotation)}" + (f" = {value}" if value else "")
+    if kind == "assign":
+        return f"{draw(names)} = {draw(expr)}"
+    if kind == "return":
+        return f"async def run(self) -> None:\n    return {draw(st.sampled_from(['', 'await ']))}{draw(expr)}"
+    if kind == "import":
+        imported = draw(
+            st.lists(
+                st.one_of(classes, st.builds(lambda a, b: f"{a} as {b}", classes, classes)), min_size=1, max_size=5
+            )
+        )
+        return f"from .{draw(names)} import {', '.join(imported)}"
+    if kind == "def":
+        params = draw(
+            st.lists(
+                st.builds(
+                    lambda n, a, d: f"{n}: {a}" + (f" = {d}" if d else ""),
+                    names,
+                    annotation,
+                    st.one_of(st.none(), expr),
+                ),
+                max_size=4,
+            )
+        )
+        star = draw(st.booleans()) and params
+        listed = ["self", *(["*"] if star else []), *params]
+        exploded = draw(st.booleans())
+        body = ("\n" + " " * 4).join(p + "," for p in listed) if exploded else ", ".join(listed)
+        opening = "(\n    " if exploded else "("
+        closing = "\n)" if exploded else ")"
+        asynchronous = draw(st.sampled_from(["", "async "]))
+        return f"{asynchronous}def {draw(names)}{opening}{body}{closing} -> {draw(annotation)}:\n    pass"
+    if kind == "class":
+        return f"class {draw(classes)}({draw(classes)}):\n    pass"
+    return draw(expr)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(statements(), st.integers(0, 2))
+def test_layout_matches_black_on_generated_statements(statement: str, depth: int) -> None:
+    body = statement
+    header = ""
+    for level in range(depth):
+        header += "    " * level + f"class Level{level}:\n"
+    if depth:
+        body = "\n".join(("    " * depth + line) if line else line for line in statement.split("\n"))
+    source = header + body + "\n"
+    try:
+        compile(source, "<statement>", "exec")
+    except SyntaxError:
+        return  # e.g. a call with nothing but a comma between its parentheses
+    try:
+        laid_out = L.layout(source)
+    except L.Unsupported:
+        return
+    assert laid_out == black_of(source)
