@@ -145,6 +145,12 @@ class Report:
             + ("; " + ", ".join(f"{k} {v}" for k, v in peer_v.items() if k != "python") + " (bench/.venv-peers)" if peer_v else "; peers not run")
             + "."
         )  # fmt: skip
+        if m.get("gen_install"):
+            lines.append("")
+            lines.append(
+                f"gen is timed as installed by pip from this checkout into {m['gen_install']} (not editable, "
+                "byte-compiled, as the peers are installed)."
+            )
         lines.append("")
 
         lines += ["## Targets", ""]

@@ -192,6 +192,8 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
     ours_python = sys.executable
     report.meta["ours_versions"] = peers.versions(ours_python, peers.OURS_DISTS)
     peer_python: Optional[str] = None
+    if not args.smoke:
+        report.meta["gen_install"] = str(generation.install_gen(log).parent.parent.relative_to(ROOT))
     if not args.no_peers:
         peer_python = str(peers.ensure(log))
         report.meta["peer_versions"] = peers.versions(peer_python, peers.PEER_DISTS, ref_env())

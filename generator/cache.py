@@ -2,13 +2,14 @@
 
 Layout under the cache folder (`$GEN_CACHE_DIR`, else `$XDG_CACHE_HOME/gen`, else `~/.cache/gen`):
 
-    v1/objects/ab/<sha256>   the bytes of one generated file, named by their own hash
-    v1/format/ab/<key>       the hash of black's output for one unformatted text (key: text + black version + line length)
-    v1/builds/<key>.json     a whole build: {path: object hash} and its warnings, keyed by everything the build read
+    v2/objects/ab/<sha256>   the bytes of one file black formatted, named by their own hash
+    v2/format/ab/<key>       the hash of black's output for one unformatted text (key: text + black version + line length)
+    v2/builds/<key>.json     a whole build: {path: text}, its warnings and their hash, keyed by everything it read
 
-Every entry is written atomically (temporary file, then rename), so concurrent builds can share the folder. Entries
-are checked when read (an object whose bytes do not hash to its name is ignored), and any failure of the cache is a
-miss, never a failed build. The folder is kept under a size bound (`GEN_CACHE_MAX_MB`, default 512): after a build
+A build is one entry, not one per file: a cold build of a large spec would otherwise spend a second creating
+thousands of small files. Every entry is written atomically (temporary file, then rename), so concurrent builds can
+share the folder. Entries are checked when read (bytes that do not hash to what their entry says are ignored), and
+any failure of the cache is a miss, never a failed build. The folder is kept under a size bound (`GEN_CACHE_MAX_MB`, default 512): after a build
 that stored something, the least recently used entries go first.
 """
 
@@ -21,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-VERSION = "v1"
+VERSION = "v2"
 DEFAULT_MAX_MB = 512
 
 
@@ -43,6 +44,10 @@ def _max_bytes() -> int:
         return max(1, int(os.environ.get("GEN_CACHE_MAX_MB", DEFAULT_MAX_MB))) * 1024 * 1024
     except ValueError:
         return DEFAULT_MAX_MB * 1024 * 1024
+
+
+def _digest(record: dict[str, Any]) -> str:
+    return sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 class Cache:
@@ -97,11 +102,15 @@ class Cache:
             return None
         if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
             return None
-        return record
+        body = {"files": record["files"], "warnings": record.get("warnings", [])}
+        if record.get("digest") != _digest(body):
+            return None
+        return body
 
     def put_build(self, key: str, record: dict[str, Any]) -> None:
+        """`record`: {"files": {path: text}, "warnings": [...]}."""
         if self.root is not None:
-            data = json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8")
+            data = json.dumps({**record, "digest": _digest(record)}, separators=(",", ":")).encode("utf-8")
             self._write(self.root / "builds" / f"{key}.json", data)
 
     # ------------------------------------------------------------------ plumbing

@@ -119,35 +119,39 @@ class Tracker:
         self.lambdas: list[int] = []
 
     def mark(self, leaf: Leaf) -> None:
-        if self.depth == 0 and leaf.type in CLOSING and (0, leaf.type) not in self.match:
-            return
-        if self.lambdas and leaf.type == COLON and self.depth == self.lambdas[-1]:
-            self.depth -= 1
-            self.lambdas.pop()
-        if leaf.type in CLOSING:
-            self.depth -= 1
-            opening = self.match.pop((self.depth, leaf.type), None)
+        kind = leaf.type
+        depth = self.depth
+        if kind in CLOSING:
+            if depth == 0 and (0, kind) not in self.match:
+                return
+            depth -= 1
+            opening = self.match.pop((depth, kind), None)
             if opening is None:
                 raise Unsupported("unbalanced brackets")
             leaf.opening = opening
             if not leaf.value:
                 self.invisible.append(leaf)
-        leaf.depth = self.depth
-        if self.depth == 0:
-            priority = _split_before(leaf, self.previous)
-            if priority and self.previous is not None:
-                self.delimiters[id(self.previous)] = priority
-            elif leaf.type == COMMA:
+        elif kind == COLON and self.lambdas and depth == self.lambdas[-1]:
+            depth -= 1
+            self.lambdas.pop()
+        leaf.depth = depth
+        if depth == 0:
+            previous = self.previous
+            if kind == DOT and (previous is None or previous.type in CLOSING):
+                if previous is not None:
+                    self.delimiters[id(previous)] = DOT_PRIORITY
+            elif kind == COMMA:
                 self.delimiters[id(leaf)] = COMMA_PRIORITY
-        if leaf.type in OPENING:
-            self.match[(self.depth, MATCH[leaf.type])] = leaf
-            self.depth += 1
+        if kind in OPENING:
+            self.match[(depth, MATCH[kind])] = leaf
+            depth += 1
             if not leaf.value:
                 self.invisible.append(leaf)
+        elif kind == NAME and leaf.value == "lambda":
+            depth += 1
+            self.lambdas.append(depth)
+        self.depth = depth
         self.previous = leaf
-        if leaf.type == NAME and leaf.value == "lambda":
-            self.depth += 1
-            self.lambdas.append(self.depth)
 
     def max_priority(self, exclude: frozenset[int] = frozenset()) -> int:
         priorities = [p for k, p in self.delimiters.items() if k not in exclude]
@@ -157,12 +161,6 @@ class Tracker:
 
     def count(self, priority: int) -> int:
         return sum(1 for p in self.delimiters.values() if p == priority)
-
-
-def _split_before(leaf: Leaf, previous: Optional[Leaf]) -> int:
-    if leaf.type == DOT and (previous is None or previous.type in CLOSING):
-        return DOT_PRIORITY
-    return 0
 
 
 class Line:
@@ -179,7 +177,8 @@ class Line:
     def append(self, leaf: Leaf, preformatted: bool = False, track: bool = False) -> None:
         if self.inside_brackets or not preformatted or track:
             self.tracker.mark(leaf)
-            if self.has_magic_trailing_comma(leaf):
+            leaves = self.leaves
+            if leaf.type in CLOSING and leaves and leaves[-1].type == COMMA and self.has_magic_trailing_comma(leaf):
                 self.magic_trailing_comma = leaf
         self.leaves.append(leaf)
 
@@ -786,6 +785,24 @@ def layout(text: str) -> str:
             out.append(raw)
             previous_opens_block = raw.endswith(":")
             continue
+        if kind == "string":
+            value = raw.strip()
+            out.append(_docstring(value, depth) if previous_opens_block else raw)  # black leaves other strings alone
+            previous_opens_block = False
+            continue
+        if kind == "exploded" and is_import and "\n" not in raw:
+            lines = _split_import_text(raw, depth)
+            if lines is not None:
+                out.extend(lines)
+                previous_opens_block = False
+                continue
+        if kind == "exploded":
+            lines = _exploded(raw, depth)
+            if lines is not None:
+                out.extend(lines)
+                previous_opens_block = raw.endswith(":")
+                continue
+            tokens = _tokenize(raw, 0)[0]
         comment = tokens[-1].type == OTHER and tokens[-1].value.startswith("#")
         code = tokens[:-1] if comment else tokens
         if len(code) == 1 and code[0].type == STRING and not comment:
@@ -801,13 +818,132 @@ def layout(text: str) -> str:
             if not is_import or not code[0].value == "from":
                 raise Unsupported("a statement to split carries a comment")
             # black keeps the comment of a split import after its closing parenthesis.
-            lines = [str(line) for line in transform_line(_statement(code, depth))]
+            lines = _split_import(code, depth) or [str(line) for line in transform_line(_statement(code, depth))]
             lines[-1] += "  " + tokens[-1].value
             out.extend(lines)
         else:
-            out.extend(str(line) for line in transform_line(_statement(code, depth)))
+            lines = _split_import(code, depth) if is_import else _exploded(raw, depth)
+            out.extend(lines or (str(line) for line in transform_line(_statement(code, depth))))
         previous_opens_block = code[-1].type == COLON
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+_IMPORT = re.compile(r" *from ([\w.]+) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)$")
+
+
+def _split_import_text(raw: str, depth: int) -> Optional[list[str]]:
+    """_split_import, read off the text of a plain one-line import."""
+    match = _IMPORT.match(raw)
+    if match is None or not raw.isascii():
+        return None
+    indent = "    " * depth
+    names = match.group(2).split(", ")
+    return [f"{indent}from {match.group(1)} import (", *(f"{indent}    {name}," for name in names), indent + ")"]
+
+
+def _split_import(code: list[Leaf], depth: int) -> Optional[list[str]]:
+    """What the transforms make of `from module import a, b as c` (a third of all statements split): black
+    parenthesizes the names and puts each on its own line, with a trailing comma, whatever their length."""
+    if code[0].value != "from":
+        return None
+    index = next((i for i, leaf in enumerate(code) if leaf.type == NAME and leaf.value == "import"), None)
+    if index is None or index + 1 >= len(code):
+        return None
+    names: list[str] = []
+    current: list[str] = []
+    for leaf in code[index + 1 :]:
+        if leaf.type == COMMA:
+            if not current:
+                return None
+            names.append(" ".join(current))
+            current = []
+        elif leaf.type == NAME:
+            current.append(leaf.value)
+        else:
+            return None  # parentheses, a star: the transforms decide
+    if current:
+        names.append(" ".join(current))
+    indent = "    " * depth
+    if any(len(name.split()) not in (1, 3) for name in names):
+        return None
+    module = "".join(str(leaf) for leaf in code[1:index]).strip()
+    head = f"{indent}from {module} import ("
+    return [head, *(f"{indent}    {name}," for name in names), indent + ")"]
+
+
+_EXPLODED_HEAD = re.compile(r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*)\($")
+
+
+def _exploded(raw: str, depth: int) -> Optional[list[str]]:
+    """A def, or a `return` of a call, that the template already wrote one argument per line with a trailing comma,
+    every line fitting: the transforms split it exactly there (the magic trailing comma), so it stays as it is.
+    Anything else about it, and the transforms decide."""
+    lines = raw.split("\n")
+    if len(lines) < 3:
+        return None
+    indent = "    " * depth
+    head, items, tail = lines[0], lines[1:-1], lines[-1]
+    if not _EXPLODED_HEAD.match(head, len(indent)) or len(head) > LINE_LENGTH or not head.isascii():
+        return None
+    if head[len(indent)] == "r":
+        if tail != indent + ")":
+            return None
+    elif not (
+        tail.startswith(indent + ") -> ")
+        and tail.endswith(":")
+        and len(tail) <= LINE_LENGTH
+        and _simple(tail[len(indent) + 1 : -1], 0)
+    ):
+        return None
+    inner = indent + "    "
+    out = [head]
+    for item in items:
+        if not item.startswith(inner) or item[len(inner)] == " " or not item.endswith(","):
+            return None
+        if _simple(item, 1):
+            out.append(item)
+            continue
+        # An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own.
+        leaves, end = _tokenize(item, 0)
+        if end != len(item) or any(leaf.type == OTHER for leaf in leaves) or _top_level_commas(leaves) != 1:
+            return None
+        line = _bracket_parents(leaves, Line(depth + 1, inside_brackets=True))
+        out.extend(str(each) for each in transform_line(line))
+    out.append(tail)
+    return out
+
+
+def _top_level_commas(leaves: list[Leaf]) -> int:
+    depth = found = 0
+    for leaf in leaves:
+        if leaf.type in OPENING:
+            depth += 1
+        elif leaf.type in CLOSING:
+            depth -= 1
+        elif leaf.type == COMMA and depth == 0:
+            found += 1
+    return found
+
+
+def _simple(text: str, commas: int) -> bool:
+    """A line that fits, with balanced brackets, no magic trailing comma and `commas` commas outside brackets."""
+    if len(text) > LINE_LENGTH or "#" in text or not text.isascii() or _TRIPLE[0] in text or _TRIPLE[1] in text:
+        return False
+    bare = _ONE_LINE_STRING.sub('""', text) if ('"' in text or "'" in text) else text
+    if bare.count('"') % 2 or "'" in bare or "\\" in bare or _MAGIC_COMMA.search(bare):
+        return False
+    depth = 0
+    found = 0
+    for ch in bare:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif ch == "," and depth == 0:
+            found += 1
+    return depth == 0 and found == commas
 
 
 def _capped(blanks: list[str], line: str) -> list[str]:
@@ -819,6 +955,8 @@ def _capped(blanks: list[str], line: str) -> list[str]:
 _ONE_LINE_STRING = re.compile(r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
 _MAGIC_COMMA = re.compile(r",\s*[)\]}]")
 _TRIPLE = ('"""', "'''")
+# A statement that is nothing but a triple-double-quoted string (a docstring, or a field's description).
+_LONE_STRING = re.compile(r' *"""(?:[^"\\]|\\.|"(?!""))*""" *(?=\n|\Z)')
 
 
 def _statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
@@ -839,6 +977,12 @@ def _statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
             yield "comment", line, []
             pos = line_end + 1
             continue
+        if stripped.startswith(_TRIPLE[0]):
+            match = _LONE_STRING.match(text, pos)
+            if match is not None:
+                yield "string", text[pos : match.end()], []
+                pos = match.end() + 1
+                continue
         if len(line) <= LINE_LENGTH and "#" not in line and _TRIPLE[0] not in line and _TRIPLE[1] not in line:
             bare = _ONE_LINE_STRING.sub('""', line) if ('"' in line or "'" in line) else line
             if (
@@ -855,17 +999,45 @@ def _statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
                 yield "simple", line, []
                 pos = line_end + 1
                 continue
+        end_of_statement = _balanced_end(text, pos, line_end)
+        if end_of_statement is not None:
+            yield "exploded", text[pos:end_of_statement], []  # leaves only when needed: most need none
+            pos = end_of_statement + 1
+            continue
         start = pos
         leaves, pos = _tokenize(text, pos)
         yield "code", text[start:pos], leaves
         pos += 1  # the newline that ends the statement
 
 
+def _balanced_end(text: str, pos: int, line_end: int) -> Optional[int]:
+    """Where a statement that opens brackets on its first line and closes them on a later one ends, found from
+    bracket counts alone; None for anything else (strings across lines, comments, continuations)."""
+    depth = 0
+    while True:
+        line = text[pos:line_end]
+        if "#" in line or "\\" in line or _TRIPLE[0] in line or _TRIPLE[1] in line:
+            return None
+        bare = _ONE_LINE_STRING.sub('""', line) if ('"' in line or "'" in line) else line
+        if bare.count('"') % 2 or "'" in bare:
+            return None
+        depth += bare.count("(") + bare.count("[") + bare.count("{")
+        depth -= bare.count(")") + bare.count("]") + bare.count("}")
+        if depth <= 0:
+            return line_end if depth == 0 else None
+        if line_end >= len(text):
+            return None
+        pos = line_end + 1
+        newline = text.find("\n", pos)
+        line_end = len(text) if newline < 0 else newline
+
+
 def _tokenize(source: str, pos: int) -> tuple[list[Leaf], int]:
     """The leaves of the logical line starting at `pos`, and where it ends (its newline, or the end of the text)."""
     leaves: list[Leaf] = []
     depth = 0
-    pos += len(source[pos:].split("\n", 1)[0]) - len(source[pos:].split("\n", 1)[0].lstrip(" "))
+    while pos < len(source) and source[pos] == " ":
+        pos += 1
     prefix = ""
     end = len(source)
     while pos < end:
@@ -929,6 +1101,29 @@ def _statement(tokens: list[Leaf], depth: int) -> Line:
         pass
     elif first in _UNMODELLED or first in ("del", "assert", "with", "while", "for", "if", "elif", "except"):
         raise Unsupported(f"a long {first!r} statement")
+    _classify(tokens)
+    if tokens[0].value == "def" or (tokens[0].value == "async" and len(tokens) > 1 and tokens[1].value == "def"):
+        _mark_annotation_commas(tokens)
+    leaves = _with_optional_parens(tokens)
+    line = Line(depth)
+    for leaf in leaves:
+        leaf.original_prefix = leaf.prefix
+        line.append(leaf)
+    return line
+
+
+def _bracket_parents(tokens: list[Leaf], line: Line) -> Line:
+    """An argument on its own line, as delimiter_split hands it on: no optional parentheses of its own."""
+    _classify(tokens)
+    tokens[0].prefix = ""
+    for leaf in tokens:
+        leaf.original_prefix = leaf.prefix
+        line.append(leaf, preformatted=True)
+    return line
+
+
+def _classify(tokens: list[Leaf]) -> None:
+    """Refuse what this module does not model; tell calls and subscripts from tuples and lists."""
     previous: Optional[Leaf] = None
     for index, leaf in enumerate(tokens):
         if leaf.type == OTHER:
@@ -958,14 +1153,6 @@ def _statement(tokens: list[Leaf], depth: int) -> Line:
             ):
                 leaf.parent = TRAILER
         previous = leaf
-    if tokens[0].value == "def" or (tokens[0].value == "async" and len(tokens) > 1 and tokens[1].value == "def"):
-        _mark_annotation_commas(tokens)
-    leaves = _with_optional_parens(tokens)
-    line = Line(depth)
-    for leaf in leaves:
-        leaf.original_prefix = leaf.prefix
-        line.append(leaf)
-    return line
 
 
 def _mark_annotation_commas(tokens: list[Leaf]) -> None:

@@ -7,6 +7,8 @@ are imported only when a build really runs.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,38 +94,66 @@ def build(
     if replayed is not None:
         return replayed
 
-    from .format import format_files
     from .ir import build_ir
     from .load import load
-    from .render import render
 
     document = load(source.spec, source.overlays, strict=strict)
     api, ir_warnings = build_ir(document, config)
     warnings = tuple(document.warnings) + tuple(ir_warnings)
     if strict and ir_warnings:
         raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    files = format_files(render(api, templates), cache, own_templates=templates is None)
-    cache.put_build(
-        key,
-        {
-            "files": {path: cache.put_object(text.encode("utf-8")) for path, text in files.items()},
-            "warnings": [[w.file, w.pointer, w.message] for w in warnings],
-        },
-    )
+    files = _render_and_format(api, templates, cache)
+    cache.put_build(key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()
     return Built(source, files, warnings, inputs)
+
+
+# Below this many modules, starting a second process costs more than it saves.
+_PARALLEL_FROM = 60
+_job: tuple[Any, Path | None, Cache] | None = None  # what forked workers render: set just before they start
+
+
+def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[str, str]:
+    """Render and format in as many processes as there are cores (two at most: the build is short, and the
+    machines that run it in CI are small), each taking its share of the modules; small APIs stay in this one."""
+    global _job
+    workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    size = len(api.declarations) + len(api.groups)
+    if workers < 2 or size < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return _share(api, templates, cache, (0, 1))
+    import concurrent.futures
+
+    _job = (api, templates, cache)
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            shares = list(pool.map(_forked_share, [(i, workers) for i in range(workers)]))
+    finally:
+        _job = None
+    files: dict[str, str] = {}
+    for share in shares:
+        files.update(share)
+    return dict(sorted(files.items()))
+
+
+def _forked_share(part: tuple[int, int]) -> dict[str, str]:
+    assert _job is not None
+    api, templates, cache = _job
+    return _share(api, templates, cache, part)
+
+
+def _share(api: Any, templates: Path | None, cache: Cache, part: tuple[int, int]) -> dict[str, str]:
+    from .format import format_files
+    from .render import render
+
+    return format_files(render(api, templates, part), cache, own_templates=templates is None)
 
 
 def _replay(cache: Cache, key: str, source: ApiSource, inputs: dict[str, Any]) -> Built | None:
     record = cache.get_build(key)
     if record is None:
         return None
-    files: dict[str, str] = {}
-    for path, digest in record["files"].items():
-        data = cache.get_object(str(digest))
-        if data is None:
-            return None  # pruned since: build for real
-        files[str(path)] = data.decode("utf-8")
+    files = {str(path): str(text) for path, text in record["files"].items()}
     warnings = tuple(Problem(str(f), str(p), str(m), warning=True) for f, p, m in record.get("warnings", []))
     return Built(source, dict(sorted(files.items())), warnings, inputs, cached=True)
 

@@ -34,3 +34,6 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:  # raised in a worker process, re-raised in the parent
+        return (BuildError, (self.problems,))

@@ -269,12 +269,16 @@ class _Staged:
         self.files: list[tuple[Path, Path]] = []
         try:
             mode = 0o666 & ~_umask()
+            updated = set(plan.update)
             for index, path in enumerate(sorted(plan.create + plan.update)):
                 target = out_dir / path
                 temp = self.staging / str(index)
+                # A new file gets the usual mode (0644 under umask 022) as it is created; one gen replaces keeps its.
                 temp.write_bytes(plan.generated[path])
-                # A file gen replaces keeps its mode; a new one gets the usual mode (0644 under umask 022).
-                os.chmod(temp, os.stat(target).st_mode & 0o7777 if target.is_file() else mode)
+                if path in updated and target.is_file():
+                    os.chmod(temp, os.stat(target).st_mode & 0o7777)
+                elif path in updated:
+                    os.chmod(temp, mode)
                 self.files.append((temp, target))
             self.manifest = self.staging / "manifest.json"
             self.manifest.write_bytes(plan.manifest)
@@ -293,8 +297,11 @@ class _Staged:
         a file already renamed holds what the next build produces, so it does not count as edited."""
         out_dir = self.plan.out_dir
         try:
+            made: set[Path] = set()
             for temp, target in self.files:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 os.replace(temp, target)
             for path in self.plan.remove:
                 target = out_dir / path

@@ -153,7 +153,11 @@ def statements(draw: st.DrawFn) -> str:
     if kind == "assign":
         return f"{draw(names)} = {draw(expr)}"
     if kind == "return":
-        return f"async def run(self) -> None:\n    return {draw(st.sampled_from(['', 'await ']))}{draw(expr)}"
+        awaited = draw(st.sampled_from(["", "await "]))
+        if draw(st.booleans()):  # a call the template writes one argument per line
+            args = "".join(f"        {a},\n" for a in draw(st.lists(expr, min_size=1, max_size=5)))
+            return f"async def run(self) -> None:\n    return {awaited}{draw(names)}.{draw(names)}(\n{args}    )"
+        return f"async def run(self) -> None:\n    return {awaited}{draw(expr)}"
     if kind == "import":
         imported = draw(
             st.lists(

@@ -399,7 +399,7 @@ def test_noop_build_is_served_from_the_cache_without_black_or_the_loader(mistral
     # The cache lives in GEN_CACHE_DIR, never in out/: out/ holds the generated files and the manifest, nothing else.
     manifest = json.loads((mistral_out / "mistral" / ".gen" / "manifest.json").read_text())
     assert set(tree(mistral_out / "mistral")) == set(manifest["files"]) | {".gen/manifest.json"}
-    assert any((cache / "v1" / "builds").iterdir())
+    assert any((cache / "v2" / "builds").iterdir())
 
 
 def test_black_runs_only_on_new_text(pets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -439,12 +439,14 @@ def test_a_damaged_cache_is_a_miss(pets: Path, tmp_path: Path) -> None:
     root = tmp_path / "cache"
     (source,) = discover(pets)
     clean = build(source, cache=Cache(root))
-    for path in (root / "v1" / "objects").rglob("*"):
-        if path.is_file():
-            path.write_bytes(b"garbage")
-    # The build record stays, and points at damaged objects.
+    (record,) = (root / "v2" / "builds").iterdir()
+    # Damage that still parses: one character of one file's text changed.
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("class Pet", "class Pat", 1), encoding="utf-8")
     again = build(source, cache=Cache(root))
     assert not again.cached and again.files == clean.files
+    record.write_bytes(b"garbage")
+    assert not build(source, cache=Cache(root)).cached
 
 
 def test_cache_is_bounded(tmp_path: Path) -> None:

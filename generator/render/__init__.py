@@ -55,8 +55,10 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
-    """Relative path → file text, for every file of `out/<api>/`."""
+def render(api: t.Api, templates: Path | None = None, part: tuple[int, int] = (0, 1)) -> dict[str, str]:
+    """Relative path → file text, for every file of `out/<api>/`; with `part=(i, n)`, the i-th of n disjoint shares
+    of them (for rendering in n processes)."""
+    index, count = part
     env = environment(templates)
     views = PythonViews(api)
     pkg = f"src/{api.package}"
@@ -65,26 +67,38 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
     def emit(path: str, template: str, **context: object) -> None:
         files[path] = env.get_template(template).render(api=api, **context)
 
-    for decl in api.declarations:
+    for decl in api.declarations[index::count]:
         view = views.view(decl)
         emit(f"{pkg}/models/{decl.module}.py", f"models/{decl.kind}.py.jinja", view=view, decl=decl)
         emit(f"docs/models/{decl.module}.md", f"docs/{decl.kind}.md.jinja", decl=decl)
+    declarations = {d.name: d for d in api.declarations}
+    stack = list(api.groups)
+    position = 0
+    while stack:
+        group = stack.pop()
+        stack.extend(group.children)
+        position += 1
+        if (position - 1) % count != index:
+            continue
+        gview = group_view(group, declarations)
+        emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
+        docs = [operation_doc(o, api, declarations, group) for o in gview.operations]
+        emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
+    if index != count - 1:
+        return files
     emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja")
     emit(f"{pkg}/__init__.py", "package/__init__.py.jinja")
     emit(f"{pkg}/py.typed", "package/py.typed.jinja")
     emit(f"{pkg}/utils.py", "package/utils.py.jinja")
     emit(f"{pkg}/sdk.py", "package/sdk.py.jinja", view=sdk_view(api))
-    declarations = {d.name: d for d in api.declarations}
-    stack = list(api.groups)
-    while stack:
-        group = stack.pop()
-        stack.extend(group.children)
-        gview = group_view(group, declarations)
-        emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
-        docs = [operation_doc(o, api, declarations, group) for o in gview.operations]
-        emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
     for template in sorted(env.list_templates(filter_func=lambda name: name.startswith("runtime/"))):
-        emit(f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}", template)
+        path = f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}"
+        assert env.loader is not None
+        source = env.loader.get_source(env, template)[0]
+        if "{{" in source or "{%" in source or "{#" in source:
+            emit(path, template)
+        else:
+            files[path] = source  # what Jinja would render, without compiling a template that takes no input
     emit("pyproject.toml", "project/pyproject.toml.jinja")
     emit("README.md", "project/README.md.jinja", view=readme_view(api, {d.name: d for d in api.declarations}))
     return dict(sorted(files.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..ir import types as t
 from .python import PRIMITIVES
@@ -106,11 +107,15 @@ def _argument(
     return Argument(name, spelled, value, description, wire, typ, required, nullable, example)
 
 
-def operation_view(op: t.Operation, declarations: dict[str, t.Declaration]) -> OperationView:
-    enums = (
+def _enums(declarations: dict[str, t.Declaration]) -> tuple[dict[str, t.Declaration], dict[str, t.Declaration]]:
+    return (
         {name: d for name, d in declarations.items() if isinstance(d, t.Enum)},
         {name: d for name, d in declarations.items() if isinstance(d, t.Union)},
     )
+
+
+def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], enums: Any = None) -> OperationView:
+    enums = enums if enums is not None else _enums(declarations)
     # `self` and `models` are names the method body itself uses.
     taken = set(CALL_OPTIONS) | {"self", "models"}
     arguments: list[Argument] = []
@@ -250,7 +255,8 @@ class GroupView:
 
 
 def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupView:
-    operations = tuple(operation_view(op, declarations) for op in group.operations)
+    enums = _enums(declarations)
+    operations = tuple(operation_view(op, declarations, enums) for op in group.operations)
     source = " ".join(a.annotation for v in operations for a in v.arguments) + " ".join(v.returns for v in operations)
     names = tuple(n for n in ("Any", "Dict", "List", "Literal", "Sequence", "Union") if n + "[" in source or n + "," in source or f"{n}]" in source)
     return GroupView(group, operations, group.children, names)

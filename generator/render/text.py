@@ -37,46 +37,34 @@ def py_literal(value: Any) -> str:
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
+def _unsafe(text: str) -> dict[int, str]:
+    """Escapes for the characters of `text` that may not stand raw. Looked up once per distinct character: spec
+    text runs to megabytes, and a loop over every character was a fifth of a cold build."""
+    if text.isascii():
+        return {ord(ch): _escape_char(ch) for ch in set(text) if ch < " " or ch == "\x7f"}
+    return {ord(ch): _escape_char(ch) for ch in set(text) if unicodedata.category(ch) in _UNSAFE_CATEGORIES}
+
+
 def _escape_body(text: str, quote: str) -> str:
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == quote:
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif unicodedata.category(ch) in _UNSAFE_CATEGORIES:
-            out.append(_escape_char(ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    table = _unsafe(text)
+    table.update({ord("\\"): "\\\\", ord(quote): "\\" + quote, ord("\n"): "\\n", ord("\t"): "\\t"})
+    return text.translate(table)
+
+
+# A quote is escaped when it is part of a run of three (which would end the literal) or of the run that ends the
+# text (which would merge with the closing quotes).
+_QUOTE_RUNS = re.compile(r'"{3,}|"+\Z')
 
 
 def docstring(text: str) -> str:
     """A triple-quoted literal holding `text`; nothing in it can end the string early."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    # A quote is escaped when it is part of a run of three (which would end the literal) or of the
-    # run that ends the text (which would merge with the closing quotes).
-    escaped_quotes: set[int] = set()
-    for run in re.finditer('"+', text):
-        if len(run.group()) >= 3 or run.end() == len(text):
-            escaped_quotes.update(range(run.start(), run.end()))
-    out = []
-    for i, ch in enumerate(text):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"' if i in escaped_quotes else ch)
-        elif ch in "\n\t":
-            out.append(ch)
-        elif unicodedata.category(ch) in _UNSAFE_CATEGORIES:
-            out.append(_escape_char(ch))
-        else:
-            out.append(ch)
-    return '"""' + "".join(out) + '"""'
+    table = _unsafe(text)
+    table.pop(ord("\n"), None)
+    table.pop(ord("\t"), None)
+    table[ord("\\")] = "\\\\"
+    body = _QUOTE_RUNS.sub(lambda run: '\\"' * len(run.group()), text.translate(table))
+    return '"""' + body + '"""'
 
 
 def md_inline(text: str) -> str:
@@ -85,16 +73,17 @@ def md_inline(text: str) -> str:
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     # A backslash before a pipe would escape our escape; double it first.
     text = text.replace("\\|", "\\\\|").replace("|", "\\|")
-    text = "".join(_md_char(ch) if ch != "\n" else ch for ch in text)
-    return text.replace("\n", "<br/>")
+    return text.translate(_md_table(text)).replace("\n", "<br/>")
 
 
-def _md_char(ch: str) -> str:
-    """A control or otherwise invisible character shown as its escape (NUL as `\\x00`), so that it
-    neither disappears nor reaches the page raw; a tab is a space."""
-    if unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
-        return ch
-    return " " if ch == "\t" else _escape_char(ch)
+def _md_table(text: str) -> dict[int, str]:
+    """A control or otherwise invisible character shown as its escape (NUL as `\\x00`), so that it neither
+    disappears nor reaches the page raw; a tab is a space; line breaks are the caller's."""
+    table = _unsafe(text)
+    table.pop(ord("\n"), None)
+    if "\t" in text:
+        table[ord("\t")] = " "
+    return table
 
 
 def code_span(text: str) -> str:
@@ -118,8 +107,8 @@ def md_block(text: str) -> str:
         stripped = line.lstrip()
         if stripped.startswith(("#", "|", "```", "~~~")):
             line = "\\" + stripped
-        lines.append("".join(_md_char(ch) for ch in line))
-    return "\n".join(lines)
+        lines.append(line)
+    return "\n".join(lines).translate(_md_table(text))
 
 
 def example_cell(value: Any) -> str:

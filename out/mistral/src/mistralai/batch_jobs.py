@@ -122,15 +122,7 @@ class BatchJobs:
         return _client.call(
             self._config,
             _LIST,
-            (
-                page,
-                page_size,
-                model,
-                metadata,
-                created_after,
-                created_by_me,
-                status,
-            ),
+            (page, page_size, model, metadata, created_after, created_by_me, status),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
@@ -185,15 +177,7 @@ class BatchJobs:
         return await _client.call_async(
             self._config,
             _LIST,
-            (
-                page,
-                page_size,
-                model,
-                metadata,
-                created_after,
-                created_by_me,
-                status,
-            ),
+            (page, page_size, model, metadata, created_after, created_by_me, status),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )

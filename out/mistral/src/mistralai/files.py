@@ -154,14 +154,7 @@ class Files:
         return _client.call(
             self._config,
             _LIST,
-            (
-                page,
-                page_size,
-                sample_type,
-                source,
-                search,
-                purpose,
-            ),
+            (page, page_size, sample_type, source, search, purpose),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
@@ -226,14 +219,7 @@ class Files:
         return await _client.call_async(
             self._config,
             _LIST,
-            (
-                page,
-                page_size,
-                sample_type,
-                source,
-                search,
-                purpose,
-            ),
+            (page, page_size, sample_type, source, search, purpose),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
@@ -502,10 +488,7 @@ class Files:
         return _client.call(
             self._config,
             _GET_SIGNED_URL,
-            (
-                file_id,
-                expiry,
-            ),
+            (file_id, expiry),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
@@ -532,10 +515,7 @@ class Files:
         return await _client.call_async(
             self._config,
             _GET_SIGNED_URL,
-            (
-                file_id,
-                expiry,
-            ),
+            (file_id, expiry),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )

@@ -95,15 +95,7 @@ class Class:
         return _client.call(
             self._config,
             _GET_THING,
-            (
-                id,
-                x_request_id,
-                from_,
-                page_size,
-                field_1st,
-                café,
-                retries_,
-            ),
+            (id, x_request_id, from_, page_size, field_1st, café, retries_),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
@@ -148,15 +140,7 @@ class Class:
         return await _client.call_async(
             self._config,
             _GET_THING,
-            (
-                id,
-                x_request_id,
-                from_,
-                page_size,
-                field_1st,
-                café,
-                retries_,
-            ),
+            (id, x_request_id, from_, page_size, field_1st, café, retries_),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
