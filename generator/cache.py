@@ -4,7 +4,7 @@ Layout under the cache folder (`$GEN_CACHE_DIR`, else `$XDG_CACHE_HOME/gen`, els
 
     v2/objects/ab/<sha256>   the bytes of one file black formatted, named by their own hash
     v2/format/ab/<key>       the hash of black's output for one unformatted text (key: text + black version + line length)
-    v2/builds/<key>.json     a whole build: {path: text}, its warnings and their hash, keyed by everything it read
+    v2/builds/<key>.json     a whole build: {path: text} and its warnings after a checksum, keyed by all it read
 
 A build is one entry, not one per file: a cold build of a large spec would otherwise spend a second creating
 thousands of small files. Every entry is written atomically (temporary file, then rename), so concurrent builds can
@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,6 @@ def _max_bytes() -> int:
         return max(1, int(os.environ.get("GEN_CACHE_MAX_MB", DEFAULT_MAX_MB))) * 1024 * 1024
     except ValueError:
         return DEFAULT_MAX_MB * 1024 * 1024
-
-
-def _digest(record: dict[str, Any]) -> str:
-    return sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 class Cache:
@@ -96,22 +93,23 @@ class Cache:
         raw = self._read(path)
         if raw is None:
             return None
+        check, _, payload = raw.partition(b"\n")
+        if check != b"%08x" % zlib.crc32(payload):  # a damaged entry is a miss
+            return None
         try:
-            record = json.loads(raw)
+            record = json.loads(payload)
         except ValueError:
             return None
         if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
             return None
-        body = {"files": record["files"], "warnings": record.get("warnings", [])}
-        if record.get("digest") != _digest(body):
-            return None
-        return body
+        return record
 
     def put_build(self, key: str, record: dict[str, Any]) -> None:
-        """`record`: {"files": {path: text}, "warnings": [...]}."""
+        """`record`: {"files": {path: text}, "warnings": [...]}, stored after a checksum line. A CRC, not a hash: it
+        is there to catch damage, and it costs a no-op rebuild of a large API nothing next to hashing 10 MB again."""
         if self.root is not None:
-            data = json.dumps({**record, "digest": _digest(record)}, separators=(",", ":")).encode("utf-8")
-            self._write(self.root / "builds" / f"{key}.json", data)
+            payload = json.dumps(record, separators=(",", ":")).encode("utf-8")
+            self._write(self.root / "builds" / f"{key}.json", b"%08x\n" % zlib.crc32(payload) + payload)
 
     # ------------------------------------------------------------------ plumbing
 

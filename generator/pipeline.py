@@ -109,7 +109,7 @@ def build(
 
 
 # Below this many modules, starting a second process costs more than it saves.
-_PARALLEL_FROM = 60
+_PARALLEL_FROM = 150
 _job: tuple[Any, Path | None, Cache] | None = None  # what forked workers render: set just before they start
 
 

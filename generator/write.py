@@ -133,11 +133,15 @@ class Plan:
 
 def _read_file(path: Path) -> bytes | None:
     """The bytes of a regular file; None when there is nothing there. A folder in the way is an error."""
-    if not path.exists() and not path.is_symlink():
-        return None
-    if not path.is_file():
-        raise IsADirectoryError(f"{path} is in the way of a generated file and is not a file")
-    return path.read_bytes()
+    try:
+        with open(path, "rb") as handle:  # one system call where it is there, which is the common case
+            return handle.read()
+    except FileNotFoundError:
+        if not os.path.islink(path):
+            return None
+    except IsADirectoryError:
+        pass
+    raise IsADirectoryError(f"{path} is in the way of a generated file and is not a file")
 
 
 def _blocked_folder(out_dir: Path, path: str) -> bool:
