@@ -49,6 +49,21 @@ class _SpecLoader(_YAML_BASE):  # type: ignore[misc]
         # (mapping object, key, 1-based line) for every key given twice in one mapping
         self.duplicates: list[tuple[dict[str, Any], str, int]] = []
 
+    # The first characters any implicit resolver can match: text that starts otherwise is text (most of a spec).
+    _RESOLVABLE = frozenset("".join(first for first in yaml_implicit_resolvers if first))
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in self._RESOLVABLE)):
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+    # No path resolvers are registered, so pyyaml's per-node bookkeeping for them has nothing to do.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
     def construct_spec_map(self, node: MappingNode) -> Any:
         data: dict[str, Any] = {}
         yield data  # allows recursive structures to be built; they are refused earlier anyway

@@ -14,6 +14,7 @@ times are printed at the end of the module. Then, for every document that builds
   silent drops: what gen cannot generate faithfully is an error, and the refused documents below show that);
 - the package imports: the SDK class, every group, every model, union, enum and alias (each also made into a pydantic
   TypeAdapter, so forward references and recursion resolve);
+- black --check over every built package (most files are laid out without black: black must agree);
 - one `mypy --strict` run over every built package (the whole corpus: it costs ~20 s, so the "sample" is all of it).
 """
 
@@ -303,6 +304,21 @@ def test_the_sdk_imports(builds: dict[str, Future[Result]], name: str) -> None:
         sys.path.remove(src)
         for module in [m for m in sys.modules if m == package_name or m.startswith(package_name + ".")]:
             del sys.modules[module]
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_black_would_change_nothing(builds: dict[str, Future[Result]], name: str) -> None:
+    """The format stage lays out most files without black (generator/layout): black itself agrees, file by file."""
+    result = _result(builds, name)
+    assert result.returncode == 0, result.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--quiet", "--line-length", "88", str(result.out / "src")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "BLACK_CACHE_DIR": str(result.out.parent / ".black-cache")},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
 def test_mypy_strict_on_every_built_sdk(builds: dict[str, Future[Result]], tmp_path: Path) -> None:

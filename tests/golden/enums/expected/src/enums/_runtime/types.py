@@ -126,21 +126,30 @@ class UnknownVariant(pydantic.BaseModel):
         )
 
 
+_ABSENT: Any = object()
+
+
 def discriminate(
     wire_name: str, attribute: str, tags: Dict[Any, str], open: bool
 ) -> Callable[[Any], Any]:
     """The tag of a union member, read from a dict (wire name) or a model (attribute)."""
 
     def tag_of(value: Any) -> Any:
-        if isinstance(value, Mapping):
-            tag = value.get(wire_name, value.get(attribute))
+        # Runs for every union value validated: plain dicts and str tags go first.
+        if type(value) is dict or isinstance(value, Mapping):
+            tag = value.get(wire_name, _ABSENT)
+            if tag is _ABSENT:
+                tag = value.get(attribute)
         else:
             tag = getattr(value, attribute, None)
             if isinstance(value, UnknownVariant):
                 return UNKNOWN_TAG
-        if isinstance(tag, Enum):
-            tag = tag.value
-        known = tags.get(tag) if isinstance(tag, (str, int)) else None
+        if type(tag) is str:
+            known = tags.get(tag)
+        else:
+            if isinstance(tag, Enum):
+                tag = tag.value
+            known = tags.get(tag) if isinstance(tag, (str, int)) else None
         if known is not None:
             return known
         return UNKNOWN_TAG if open else tag

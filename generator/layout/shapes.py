@@ -1,0 +1,149 @@
+"""Shapes whose layout is known without the transforms: long imports, and calls or defs the template already
+wrote one argument per line. Most split statements are one of them."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .model import (
+    LINE_LENGTH,
+    NAME,
+    COMMA,
+    OTHER,
+    OPENING,
+    CLOSING,
+    Leaf,
+    Line,
+)
+from .source import MAGIC_COMMA, ONE_LINE_STRING, TRIPLE, argument_line, tokenize
+from .splits import transform_line
+
+_IMPORT = re.compile(r" *from ([\w.]+) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)$")
+
+
+def split_import_text(raw: str, depth: int) -> Optional[list[str]]:
+    """_split_import, read off the text of a plain one-line import."""
+    match = _IMPORT.match(raw)
+    if match is None or not raw.isascii():
+        return None
+    indent = "    " * depth
+    names = match.group(2).split(", ")
+    return [f"{indent}from {match.group(1)} import (", *(f"{indent}    {name}," for name in names), indent + ")"]
+
+
+def split_import(code: list[Leaf], depth: int) -> Optional[list[str]]:
+    """What the transforms make of `from module import a, b as c` (a third of all statements split): black
+    parenthesizes the names and puts each on its own line, with a trailing comma, whatever their length."""
+    if code[0].value != "from":
+        return None
+    index = next((i for i, leaf in enumerate(code) if leaf.type == NAME and leaf.value == "import"), None)
+    if index is None or index + 1 >= len(code):
+        return None
+    names: list[str] = []
+    current: list[str] = []
+    for leaf in code[index + 1 :]:
+        if leaf.type == COMMA:
+            if not current:
+                return None
+            names.append(" ".join(current))
+            current = []
+        elif leaf.type == NAME:
+            current.append(leaf.value)
+        else:
+            return None  # parentheses, a star: the transforms decide
+    if current:
+        names.append(" ".join(current))
+    indent = "    " * depth
+    if any(len(name.split()) not in (1, 3) for name in names):
+        return None
+    module = "".join(str(leaf) for leaf in code[1:index]).strip()
+    head = f"{indent}from {module} import ("
+    return [head, *(f"{indent}    {name}," for name in names), indent + ")"]
+
+
+_EXPLODED_HEAD = re.compile(r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*)\($")
+
+
+def exploded(raw: str, depth: int) -> Optional[list[str]]:
+    """A def, or a `return` of a call, that the template already wrote one argument per line with a trailing comma,
+    every line fitting: the transforms split it exactly there (the magic trailing comma), so it stays as it is.
+    Anything else about it, and the transforms decide."""
+    lines = raw.split("\n")
+    if len(lines) < 3:
+        return None
+    indent = "    " * depth
+    head, items, tail = lines[0], lines[1:-1], lines[-1]
+    if not _EXPLODED_HEAD.match(head, len(indent)) or len(head) > LINE_LENGTH or not head.isascii():
+        return None
+    if head[len(indent)] == "r":
+        if tail != indent + ")":
+            return None
+    elif not (
+        tail.startswith(indent + ") -> ")
+        and tail.endswith(":")
+        and len(tail) <= LINE_LENGTH
+        and _simple(tail[len(indent) + 1 : -1], 0)
+    ):
+        return None
+    inner = indent + "    "
+    out = [head]
+    for item in items:
+        if not item.startswith(inner) or item[len(inner)] == " " or not item.endswith(","):
+            return None
+        if _simple(item, 1):
+            out.append(item)
+            continue
+        # An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own.
+        leaves, end = tokenize(item, 0)
+        if end != len(item) or any(leaf.type == OTHER for leaf in leaves) or _top_level_commas(leaves) != 1:
+            return None
+        line = argument_line(leaves, Line(depth + 1, inside_brackets=True))
+        out.extend(str(each) for each in transform_line(line))
+    out.append(tail)
+    return out
+
+
+def _top_level_commas(leaves: list[Leaf]) -> int:
+    depth = found = 0
+    for leaf in leaves:
+        if leaf.type in OPENING:
+            depth += 1
+        elif leaf.type in CLOSING:
+            depth -= 1
+        elif leaf.type == COMMA and depth == 0:
+            found += 1
+    return found
+
+
+def _simple(text: str, commas: int) -> bool:
+    """A line that fits, with balanced brackets, no magic trailing comma and `commas` commas outside brackets."""
+    if len(text) > LINE_LENGTH or "#" in text or not text.isascii() or TRIPLE[0] in text or TRIPLE[1] in text:
+        return False
+    bare = ONE_LINE_STRING.sub('""', text) if ('"' in text or "'" in text) else text
+    if bare.count('"') % 2 or "'" in bare or "\\" in bare or MAGIC_COMMA.search(bare):
+        return False
+    depth = 0
+    found = 0
+    for ch in bare:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif ch == "," and depth == 0:
+            found += 1
+    return depth == 0 and found == commas
+
+
+_CLASS = re.compile(r"( *)class (\w+)\(([\w.]+)\):$")
+
+
+def long_class(raw: str) -> Optional[list[str]]:
+    """`class Name(Base):` past the limit: the transforms split at its only brackets, whatever the lengths."""
+    match = _CLASS.match(raw)
+    if match is None or not raw.isascii():
+        return None
+    indent, name, base = match.groups()
+    return [f"{indent}class {name}(", f"{indent}    {base}", f"{indent}):"]
