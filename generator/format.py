@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from importlib import metadata
 
 from .cache import Cache, sha256
 from .problems import BuildError, Problem
+from .versions import version
 
 LINE_LENGTH = 88
 
@@ -21,12 +21,12 @@ LINE_LENGTH = 88
 @lru_cache(maxsize=None)
 def black_version() -> str:
     """Black's version without importing black (a no-op build never needs black itself)."""
-    try:
-        return metadata.version("black")
-    except metadata.PackageNotFoundError:  # pragma: no cover - black is a dependency of gen
+    found = version("black")
+    if found is None:  # pragma: no cover - black is a dependency of gen
         import black
 
         return str(black.__version__)
+    return found
 
 
 def format_key(text: str) -> str:

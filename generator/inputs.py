@@ -18,7 +18,6 @@ import os
 import re
 import sys
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
@@ -26,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from . import __version__
 from .cache import sha256
 from .format import LINE_LENGTH, black_version
+from .versions import version
 
 # `$ref: x`, `$ref: "x"`, `"$ref": "x"`: every reference, in YAML or JSON, read as text. Scanning text and keeping
 # any file it might name errs on the side of hashing too much, never too little; it costs a millisecond where
@@ -139,12 +139,7 @@ def describe(
 def code_fingerprint() -> str:
     """gen's own code and data, the libraries that shape its output, and the Python running it."""
     package = Path(__file__).resolve().parent
-    versions: dict[str, str | None] = {}
-    for name in _LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+    versions = {name: version(name) for name in _LIBRARIES}
     return sha256(
         _canonical(
             {

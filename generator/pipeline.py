@@ -7,7 +7,6 @@ are imported only when a build really runs.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from dataclasses import dataclass
@@ -119,9 +118,10 @@ def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[s
     global _job
     workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     size = len(api.declarations) + len(api.groups)
-    if workers < 2 or size < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or size < _PARALLEL_FROM or not hasattr(os, "fork"):
         return _share(api, templates, cache, (0, 1))
     import concurrent.futures
+    import multiprocessing
 
     _job = (api, templates, cache)
     try:
