@@ -105,11 +105,12 @@ class Endpoint(Generic[T]):
             self._validate = validator(self.response)
         return self._validate(content)
 
-    def decode_event(self, event: ServerSentEvent) -> T:
+    def stream_decoder(self) -> Callable[[ServerSentEvent], T]:
+        """ServerSentEvent → T, built on first use: every event of every stream calls it."""
         if self._decode_event is None:
             self._decode_event = event_decoder(self.response)
-        result: T = self._decode_event(event)
-        return result
+        decode: Callable[[ServerSentEvent], T] = self._decode_event
+        return decode
 
 
 def validator(tp: Any) -> Callable[[Union[str, bytes]], Any]:
@@ -508,7 +509,7 @@ def _invoke(
                 finally:
                     response.close()
                 raise _not_a_stream(response)
-            return EventStream(response, endpoint.decode_event, endpoint.sentinel)
+            return EventStream(response, endpoint.stream_decoder(), endpoint.sentinel)
         if endpoint.kind == "raw":
             return response
         if streamed:
@@ -561,7 +562,9 @@ async def _invoke_async(
                 finally:
                     await response.aclose()
                 raise _not_a_stream(response)
-            return EventStreamAsync(response, endpoint.decode_event, endpoint.sentinel)
+            return EventStreamAsync(
+                response, endpoint.stream_decoder(), endpoint.sentinel
+            )
         if endpoint.kind == "raw":
             return response
         if streamed:

@@ -248,18 +248,6 @@ class _Core(Generic[T]):
     def feed(self, chunk: bytes) -> None:
         self.events.extend(self.decoder.feed(chunk))
 
-    def next_event(self) -> Optional[ServerSentEvent]:
-        """The next event to decode; None when more bytes are needed or the sentinel came."""
-        if self.finished or not self.events:
-            return None
-        event = self.events.popleft()
-        if event.data == self.sentinel:
-            self.finished = True
-            self.events.clear()  # the rest is never decoded
-            return None
-        self.received += 1
-        return event
-
     def end_error(self) -> Optional[StreamInterrupted]:
         """At EOF: the error to raise, if the stream was cut short."""
         if self.decoder.pending:
@@ -307,9 +295,16 @@ class EventStream(Generic[T]):
 
     def __next__(self) -> T:
         core = self._core
+        events = core.events
         while True:
-            event = core.next_event()
-            if event is not None:
+            # _Core's bookkeeping, inlined: this runs once per event.
+            if events and not core.finished:
+                event = events.popleft()
+                if event.data == core.sentinel:
+                    core.finished = True
+                    events.clear()  # the rest is never decoded
+                    continue
+                core.received += 1
                 try:
                     return core.decode(event)
                 except BaseException:
@@ -381,9 +376,16 @@ class EventStreamAsync(Generic[T]):
 
     async def __anext__(self) -> T:
         core = self._core
+        events = core.events
         while True:
-            event = core.next_event()
-            if event is not None:
+            # _Core's bookkeeping, inlined: this runs once per event.
+            if events and not core.finished:
+                event = events.popleft()
+                if event.data == core.sentinel:
+                    core.finished = True
+                    events.clear()  # the rest is never decoded
+                    continue
+                core.received += 1
                 try:
                     return core.decode(event)
                 except BaseException:
