@@ -8,7 +8,6 @@ black-formatted at the source, which the tests check.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from .cache import Cache, sha256
@@ -25,17 +24,13 @@ def black_version() -> str:
     if found is None:  # pragma: no cover - black is a dependency of gen
         import black
 
-        return str(black.__version__)
+        return str(getattr(black, "__version__", "unknown"))
     return found
 
 
 def format_key(text: str) -> str:
     """The cache key of one unformatted file: its text, black's version and the line length."""
     return sha256(f"black {black_version()} line-length {LINE_LENGTH}\0{text}".encode("utf-8"))
-
-
-# Below this many files, starting worker processes costs more than it saves.
-_PARALLEL_FROM = 64
 
 
 def format_files(files: dict[str, str], cache: Cache | None = None, *, own_templates: bool = True) -> dict[str, str]:
@@ -62,9 +57,9 @@ def format_files(files: dict[str, str], cache: Cache | None = None, *, own_templ
                 formatted[path] = hit.decode("utf-8")
             else:
                 todo.append((path, text, key))
-    for (path, _, key), text in zip(todo, _black_all([(path, text) for path, text, _ in todo])):
-        cache.put_formatted(key, text.encode("utf-8"))
-        formatted[path] = text
+    for path, text, key in todo:  # serially: a large API is already formatted in two processes (generator.pipeline)
+        formatted[path] = _black(path, text)
+        cache.put_formatted(key, formatted[path].encode("utf-8"))
     return formatted
 
 
@@ -87,38 +82,6 @@ def _static_templates() -> frozenset[str]:
         if "{{" not in text and "{%" not in text and "{#" not in text:
             texts.add(text)
     return frozenset(texts)
-
-
-def _black_all(jobs: list[tuple[str, str]]) -> list[str]:
-    """black over many files: it is most of a cold build's time, so every core takes a share."""
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if workers < 2 or len(jobs) < _PARALLEL_FROM or not _can_fork():
-        return [_black(path, text) for path, text in jobs]
-    import concurrent.futures
-    import multiprocessing
-
-    # Big files first and in small batches, so that no worker is left with the long tail.
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
-    batches = [order[i : i + 16] for i in range(0, len(order), 16)]
-    results: list[str] = [""] * len(jobs)
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for batch, texts in zip(batches, pool.map(_black_batch, [[jobs[i] for i in b] for b in batches])):
-            for i, text in zip(batch, texts):
-                results[i] = text
-    return results
-
-
-def _black_batch(jobs: list[tuple[str, str]]) -> list[str]:
-    return [_black(path, text) for path, text in jobs]
-
-
-def _can_fork() -> bool:
-    # fork is cheap (black is already imported in the parent) and keeps gen importable as a library;
-    # where it does not exist (Windows) the build simply stays in one process.
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _black(path: str, text: str) -> str:

@@ -27,7 +27,7 @@ from .model import (
     OTHER,
     Unsupported,
 )
-from .shapes import exploded, long_class, split_import, split_import_text
+from .shapes import exploded, long_class, split_import_text
 from .source import KEYWORDS, has_magic_comma, statement, statements, tokenize
 from .splits import transform_line
 
@@ -106,14 +106,12 @@ def layout(text: str) -> str:
         elif "\n" not in raw and len(raw) <= LINE_LENGTH and raw.isascii() and not has_magic_comma(code):
             out.append(raw)
         elif comment:
-            if not is_import or not code[0].value == "from":
+            lines = split_import_text(raw, depth) if is_import else None
+            if lines is None:
                 raise Unsupported("a statement to split carries a comment")
-            # black keeps the comment of a split import after its closing parenthesis.
-            lines = split_import(code, depth) or [str(line) for line in transform_line(statement(code, depth))]
-            lines[-1] += "  " + tokens[-1].value
             out.extend(lines)
         else:
-            lines = split_import(code, depth) if is_import else exploded(raw, depth)
+            lines = split_import_text(raw, depth) if is_import else exploded(raw, depth)
             out.extend(lines or (str(line) for line in transform_line(statement(code, depth))))
         previous_opens_block = code[-1].type == COLON
     return "\n".join(out).rstrip("\n") + "\n"

@@ -8,7 +8,6 @@ from typing import Optional
 
 from .model import (
     LINE_LENGTH,
-    NAME,
     COMMA,
     OTHER,
     OPENING,
@@ -19,47 +18,20 @@ from .model import (
 from .source import MAGIC_COMMA, ONE_LINE_STRING, TRIPLE, argument_line, tokenize
 from .splits import transform_line
 
-_IMPORT = re.compile(r" *from ([\w.]+) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)$")
+_IMPORT = re.compile(r" *from ([\w.]+) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)((?:  # .*)?)$")
 
 
 def split_import_text(raw: str, depth: int) -> Optional[list[str]]:
-    """_split_import, read off the text of a plain one-line import."""
+    """What the transforms make of a long `from module import a, b as c` (a third of all statements split): the
+    names parenthesized, each on its own line with a trailing comma, whatever their length; a trailing comment
+    goes after the closing parenthesis."""
     match = _IMPORT.match(raw)
     if match is None or not raw.isascii():
         return None
     indent = "    " * depth
     names = match.group(2).split(", ")
-    return [f"{indent}from {match.group(1)} import (", *(f"{indent}    {name}," for name in names), indent + ")"]
-
-
-def split_import(code: list[Leaf], depth: int) -> Optional[list[str]]:
-    """What the transforms make of `from module import a, b as c` (a third of all statements split): black
-    parenthesizes the names and puts each on its own line, with a trailing comma, whatever their length."""
-    if code[0].value != "from":
-        return None
-    index = next((i for i, leaf in enumerate(code) if leaf.type == NAME and leaf.value == "import"), None)
-    if index is None or index + 1 >= len(code):
-        return None
-    names: list[str] = []
-    current: list[str] = []
-    for leaf in code[index + 1 :]:
-        if leaf.type == COMMA:
-            if not current:
-                return None
-            names.append(" ".join(current))
-            current = []
-        elif leaf.type == NAME:
-            current.append(leaf.value)
-        else:
-            return None  # parentheses, a star: the transforms decide
-    if current:
-        names.append(" ".join(current))
-    indent = "    " * depth
-    if any(len(name.split()) not in (1, 3) for name in names):
-        return None
-    module = "".join(str(leaf) for leaf in code[1:index]).strip()
-    head = f"{indent}from {module} import ("
-    return [head, *(f"{indent}    {name}," for name in names), indent + ")"]
+    closing = indent + ")" + match.group(3)
+    return [f"{indent}from {match.group(1)} import (", *(f"{indent}    {name}," for name in names), closing]
 
 
 _EXPLODED_HEAD = re.compile(r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*)\($")
