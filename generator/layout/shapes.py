@@ -15,7 +15,7 @@ from .model import (
     Leaf,
     Line,
 )
-from .source import MAGIC_COMMA, ONE_LINE_STRING, TRIPLE, argument_line, tokenize
+from .source import MAGIC_COMMA, argument_line, bare_line, tokenize
 from .splits import transform_line
 
 _IMPORT = re.compile(r" *from ([\w.]+) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)((?:  # .*)?)$")
@@ -90,10 +90,10 @@ def _top_level_commas(leaves: list[Leaf]) -> int:
 
 def _simple(text: str, commas: int) -> bool:
     """A line that fits, with balanced brackets, no magic trailing comma and `commas` commas outside brackets."""
-    if len(text) > LINE_LENGTH or "#" in text or not text.isascii() or TRIPLE[0] in text or TRIPLE[1] in text:
+    if len(text) > LINE_LENGTH or not text.isascii():
         return False
-    bare = ONE_LINE_STRING.sub('""', text) if ('"' in text or "'" in text) else text
-    if bare.count('"') % 2 or "'" in bare or "\\" in bare or MAGIC_COMMA.search(bare):
+    bare = bare_line(text)
+    if bare is None or MAGIC_COMMA.search(bare):
         return False
     depth = 0
     found = 0

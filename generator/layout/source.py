@@ -106,22 +106,19 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
                 yield "string", text[pos : match.end()], []
                 pos = match.end() + 1
                 continue
-        if len(line) <= LINE_LENGTH and "#" not in line and TRIPLE[0] not in line and TRIPLE[1] not in line:
-            bare = ONE_LINE_STRING.sub('""', line) if ('"' in line or "'" in line) else line
-            if (
-                bare.strip() != '""'  # a lone string may be a docstring
-                and line.isascii()
-                and bare.count('"') % 2 == 0
-                and "'" not in bare
-                and "\\" not in bare
-                and bare.count("(") == bare.count(")")
-                and bare.count("[") == bare.count("]")
-                and bare.count("{") == bare.count("}")
-                and not MAGIC_COMMA.search(bare)
-            ):
-                yield "simple", line, []
-                pos = line_end + 1
-                continue
+        bare = bare_line(line) if len(line) <= LINE_LENGTH else None
+        if (
+            bare is not None
+            and bare.strip() != '""'  # a lone string may be a docstring
+            and line.isascii()
+            and bare.count("(") == bare.count(")")
+            and bare.count("[") == bare.count("]")
+            and bare.count("{") == bare.count("}")
+            and not MAGIC_COMMA.search(bare)
+        ):
+            yield "simple", line, []
+            pos = line_end + 1
+            continue
         end_of_statement = _balanced_end(text, pos, line_end)
         if end_of_statement is not None:
             yield "exploded", text[pos:end_of_statement], []  # leaves only when needed: most need none
@@ -133,16 +130,24 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
         pos += 1  # the newline that ends the statement
 
 
+def bare_line(line: str) -> Optional[str]:
+    """`line` with its one-line strings emptied, so that brackets and commas can be counted; None when it holds what
+    that cannot see past: a comment, a continuation backslash, triple quotes, a string left open."""
+    if "#" in line or TRIPLE[0] in line or TRIPLE[1] in line:
+        return None
+    bare = ONE_LINE_STRING.sub('""', line) if ('"' in line or "'" in line) else line
+    if bare.count('"') % 2 or "'" in bare or "\\" in bare:
+        return None
+    return bare
+
+
 def _balanced_end(text: str, pos: int, line_end: int) -> Optional[int]:
     """Where a statement that opens brackets on its first line and closes them on a later one ends, found from
     bracket counts alone; None for anything else (strings across lines, comments, continuations)."""
     depth = 0
     while True:
-        line = text[pos:line_end]
-        if "#" in line or "\\" in line or TRIPLE[0] in line or TRIPLE[1] in line:
-            return None
-        bare = ONE_LINE_STRING.sub('""', line) if ('"' in line or "'" in line) else line
-        if bare.count('"') % 2 or "'" in bare:
+        bare = bare_line(text[pos:line_end])
+        if bare is None:
             return None
         depth += bare.count("(") + bare.count("[") + bare.count("{")
         depth -= bare.count(")") + bare.count("]") + bare.count("}")
