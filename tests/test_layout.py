@@ -142,6 +142,7 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
 
 expr = expressions()
 annotation = expressions(2)
+keyword = st.builds(lambda k, v: f"{k}={v}", names, expr)
 
 
 @st.composite
@@ -151,6 +152,10 @@ def statements(draw: st.DrawFn) -> str:
         value = draw(st.one_of(st.none(), expr))
         return f"{draw(names)}: {draw(annotation)}" + (f" = {value}" if value else "")
     if kind == "assign":
+        if draw(st.booleans()):  # a call the template writes one argument per line, as the endpoint declarations
+            args = "".join(f"    {a},\n" for a in draw(st.lists(st.one_of(expr, keyword), min_size=1, max_size=5)))
+            typed = draw(st.sampled_from(["", f": {draw(classes)}[models.{draw(classes)}]", f": {draw(classes)}"]))
+            return f"{draw(names)}{typed} = {draw(classes)}(\n{args})"
         return f"{draw(names)} = {draw(expr)}"
     if kind == "return":
         awaited = draw(st.sampled_from(["", "await "]))

@@ -34,13 +34,15 @@ def split_import_text(raw: str, depth: int) -> Optional[list[str]]:
     return [f"{indent}from {match.group(1)} import (", *(f"{indent}    {name}," for name in names), closing]
 
 
-_EXPLODED_HEAD = re.compile(r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*)\($")
+_EXPLODED_HEAD = re.compile(
+    r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:: [\w.\[\]]+)? = [A-Za-z_][\w.]*)\($"
+)
 
 
 def exploded(raw: str, depth: int) -> Optional[list[str]]:
-    """A def, or a `return` of a call, that the template already wrote one argument per line with a trailing comma,
-    every line fitting: the transforms split it exactly there (the magic trailing comma), so it stays as it is.
-    Anything else about it, and the transforms decide."""
+    """A def, a `return` of a call or an assignment of a call, that the template already wrote one argument per line
+    with a trailing comma, every line fitting: the transforms split it exactly there (the magic trailing comma), so
+    it stays as it is. Anything else about it, and the transforms decide."""
     lines = raw.split("\n")
     if len(lines) < 3:
         return None
@@ -48,8 +50,8 @@ def exploded(raw: str, depth: int) -> Optional[list[str]]:
     head, items, tail = lines[0], lines[1:-1], lines[-1]
     if not _EXPLODED_HEAD.match(head, len(indent)) or len(head) > LINE_LENGTH or not head.isascii():
         return None
-    if head[len(indent)] == "r":
-        if tail != indent + ")":
+    if not head.startswith("def ", len(indent)) and not head.startswith("async def ", len(indent)):
+        if tail != indent + ")" or not _balanced(head):
             return None
     elif not (
         tail.startswith(indent + ") -> ")
@@ -66,14 +68,36 @@ def exploded(raw: str, depth: int) -> Optional[list[str]]:
         if _simple(item, 1):
             out.append(item)
             continue
-        # An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own.
-        leaves, end = tokenize(item, 0)
-        if end != len(item) or any(leaf.type == OTHER for leaf in leaves) or _top_level_commas(leaves) != 1:
+        lines = _split_argument(item, depth + 1)
+        if lines is None:
             return None
-        line = argument_line(leaves, Line(depth + 1, inside_brackets=True))
-        out.extend(str(each) for each in transform_line(line))
+        out.extend(lines)
     out.append(tail)
     return out
+
+
+# The same long argument comes back many times in one build (the sync and async variant of each method, the same
+# `security=` or `errors=` of every endpoint): two thirds of them on large APIs.
+_split_arguments: dict[str, Optional[tuple[str, ...]]] = {}
+
+
+def _split_argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
+    """An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own."""
+    if item in _split_arguments:
+        return _split_arguments[item]
+    leaves, end = tokenize(item, 0)
+    lines: Optional[tuple[str, ...]] = None
+    if end == len(item) and not any(leaf.type == OTHER for leaf in leaves) and _top_level_commas(leaves) == 1:
+        lines = tuple(str(each) for each in transform_line(argument_line(leaves, Line(depth, inside_brackets=True))))
+    if len(_split_arguments) >= 50_000:  # a bound for long-lived processes (the tests)
+        _split_arguments.clear()
+    _split_arguments[item] = lines  # the indentation is part of the item, so the depth is too
+    return lines
+
+
+def _balanced(head: str) -> bool:
+    """The brackets of an annotation in the head close before its final opening bracket."""
+    return head.count("[") == head.count("]") and head.count("(") == 1
 
 
 def _top_level_commas(leaves: list[Leaf]) -> int:
