@@ -107,39 +107,51 @@ def build(
     return Built(source, files, warnings, inputs)
 
 
-# Below this many modules, starting a second process costs more than it saves.
-_PARALLEL_FROM = 150
-_job: tuple[Any, Path | None, Cache] | None = None  # what forked workers render: set just before they start
+# Below this many modules, a second process costs more than it saves.
+_PARALLEL_FROM = 40
 
 
 def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[str, str]:
-    """Render and format in as many processes as there are cores (two at most: the build is short, and the
-    machines that run it in CI are small), each taking its share of the modules; small APIs stay in this one."""
-    global _job
-    workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    size = len(api.declarations) + len(api.groups)
-    if workers < 2 or size < _PARALLEL_FROM or not hasattr(os, "fork"):
+    """Render and format in two processes where there are two cores: a forked child takes one share of the modules
+    and this process the other (the machines that run builds in CI are small, and the build is short: more
+    processes would cost more than they save). Small APIs stay in this one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2 or len(api.declarations) + len(api.groups) < _PARALLEL_FROM or not hasattr(os, "fork"):
         return _share(api, templates, cache, (0, 1))
-    import concurrent.futures
-    import multiprocessing
+    import pickle
 
-    _job = (api, templates, cache)
+    receive, send = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
+        os.close(receive)
+        try:
+            try:
+                outcome: tuple[bool, Any] = (True, _share(api, templates, cache, (0, 2)))
+                payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # handed to the parent, which raises it
+                try:
+                    payload = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+                except Exception:
+                    payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            with os.fdopen(send, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)  # no atexit handlers, no flushing of the parent's buffers
+    os.close(send)
     try:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            shares = list(pool.map(_forked_share, [(i, workers) for i in range(workers)]))
+        files = _share(api, templates, cache, (1, 2))
     finally:
-        _job = None
-    files: dict[str, str] = {}
-    for share in shares:
-        files.update(share)
+        with os.fdopen(receive, "rb") as pipe:
+            payload = pipe.read()  # read to the end even when this share failed: the child must not block
+        os.waitpid(child, 0)
+    try:
+        ok, theirs = pickle.loads(payload)
+    except Exception:
+        raise RuntimeError("the process rendering the other half of the modules died") from None
+    if not ok:
+        raise theirs
+    files.update(theirs)
     return dict(sorted(files.items()))
-
-
-def _forked_share(part: tuple[int, int]) -> dict[str, str]:
-    assert _job is not None
-    api, templates, cache = _job
-    return _share(api, templates, cache, part)
 
 
 def _share(api: Any, templates: Path | None, cache: Cache, part: tuple[int, int]) -> dict[str, str]:

@@ -553,3 +553,36 @@ def test_templates_override_one_template_by_name(pets: Path, tmp_path: Path, cac
     assert overridden["inputs"]["templates"] != manifest["inputs"]["templates"]
     changed = {p for p in overridden["files"] if overridden["files"][p] != manifest["files"].get(p)}
     assert changed == {"README.md"}
+
+
+def test_two_processes_build_what_one_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline
+    from generator.cache import Cache
+
+    source = pipeline.discover(ROOT / "specs" / "mistral")[0]
+    monkeypatch.setattr(pipeline, "_PARALLEL_FROM", 1)
+    forked = pipeline.build(source, cache=Cache(None))
+    monkeypatch.setattr(pipeline, "_PARALLEL_FROM", 10**9)
+    alone = pipeline.build(source, cache=Cache(None))
+    assert list(forked.files) == list(alone.files) and forked.files == alone.files
+
+
+def test_a_failure_in_the_forked_process_is_the_build_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline, render
+    from generator.cache import Cache
+    from generator.problems import BuildError, Problem
+
+    if not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one process only here")
+    real = render.render
+
+    def failing_in_the_child(api: object, templates: object, part: tuple[int, int]) -> dict[str, str]:
+        if part == (0, 2):
+            raise BuildError([Problem("models/x.py", "", "broken in the child")])
+        return real(api, templates, part)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render", failing_in_the_child)
+    monkeypatch.setattr(pipeline, "_PARALLEL_FROM", 1)
+    with pytest.raises(BuildError) as raised:
+        pipeline.build(pipeline.discover(ROOT / "specs" / "mistral")[0], cache=Cache(None))
+    assert [str(p) for p in raised.value.problems] == ["models/x.py#: broken in the child"]
