@@ -5,6 +5,7 @@ Layout under the cache folder (`$GEN_CACHE_DIR`, else `$XDG_CACHE_HOME/gen`, els
     v2/objects/ab/<sha256>   the bytes of one file black formatted, named by their own hash
     v2/format/ab/<key>       the hash of black's output for one unformatted text (key: text + black version + line length)
     v2/builds/<key>.json     a whole build: {path: text} and its warnings after a checksum, keyed by all it read
+    v2/stamps/<hash>.json    the file metadata of one out/<api>/ as the last build left it, keyed by its path
 
 A build is one entry, not one per file: a cold build of a large spec would otherwise spend a second creating
 thousands of small files. Every entry is written atomically (temporary file, then rename), so concurrent builds can
@@ -110,6 +111,25 @@ class Cache:
         if self.root is not None:
             payload = json.dumps(record, separators=(",", ":")).encode("utf-8")
             self._write(self.root / "builds" / f"{key}.json", b"%08x\n" % zlib.crc32(payload) + payload)
+
+    # ------------------------------------------------------------------ stamps: out/<api>/ as the last build left it
+
+    def get_stamp(self, out_dir: Path) -> dict[str, Any] | None:
+        raw = self._read(self._stamp_path(out_dir))
+        try:
+            record = json.loads(raw) if raw is not None else None
+        except ValueError:
+            return None
+        return record if isinstance(record, dict) else None
+
+    def put_stamp(self, out_dir: Path, record: dict[str, Any]) -> None:
+        """`record`: the build key, what generator.write.stamp() saw, and what the build printed."""
+        self._write(self._stamp_path(out_dir), json.dumps(record, separators=(",", ":")).encode("utf-8"))
+
+    def _stamp_path(self, out_dir: Path) -> Path | None:
+        if self.root is None:
+            return None
+        return self.root / "stamps" / f"{sha256(str(out_dir.resolve()).encode('utf-8'))}.json"
 
     # ------------------------------------------------------------------ plumbing
 

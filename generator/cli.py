@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
 from .config import valid_package
-from .pipeline import Built, build, discover
+from .cache import Cache
+from .pipeline import Built, Job, build, discover, prepare
 from .problems import BuildError
-from .write import GENIGNORE, MANIFEST, Plan, commit_all, differences, plan, unified_diff
+from .write import GENIGNORE, MANIFEST, Plan, commit_all, differences, fresh, plan, settled, stamp, stamp_plan, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
 DIFF_LINES_PER_FILE = 40
@@ -29,7 +31,7 @@ Exit status:
 Nothing is written unless every API builds and no file is in conflict. Unchanged files keep their
 mtime; files an earlier build generated and this one does not are removed; paths listed in
 out/<api>/.genignore are never written. A no-op rebuild is served from the cache
-($GEN_CACHE_DIR, default ~/.cache/gen)."""
+($GEN_CACHE_DIR, default ~/.cache/gen), which also keeps the file metadata of each out/<api>/."""
 
 
 @click.group()
@@ -58,29 +60,61 @@ def build_command(
     """Build the SDK of every API under PATH (a folder of API folders, one API folder, or one spec file)."""
     if check and force:
         raise click.UsageError("--check writes nothing; --force has no meaning with it")
+    cache = Cache.default()
     try:
         sources = discover(path)
         if package is not None and len(sources) > 1:
             raise click.UsageError(f"--package names one SDK but {path} holds {len(sources)} APIs; set `package:` in each gen.yaml")
-        built: list[Built] = [
-            build(source, strict=strict, templates=templates, package=package) for source in sources
-        ]
+        jobs = [prepare(source, strict=strict, templates=templates, package=package) for source in sources]
+        # An API whose out/<api>/ is, by its stamp, as this very build left it last time needs no build at all.
+        stamps = [None if check else _unchanged(job, out_dir, cache) for job in jobs]
+        built = [None if record else build(job, cache=cache) for job, record in zip(jobs, stamps)]
     except BuildError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
     # Everything was built in memory before anything is written: a failure above leaves out/ as it was.
-    for result in built:
-        for warning in result.warnings:
-            click.echo(str(warning), err=True)
-    plans = [(result, plan(result.files, out_dir / result.source.name, result.inputs)) for result in built]
+    for result, record in zip(built, stamps):
+        for warning in record["warnings"] if record else [str(w) for w in result.warnings] if result else []:
+            click.echo(warning, err=True)
+    plans = {i: plan(r.files, out_dir / r.source.name, r.inputs) for i, r in enumerate(built) if r is not None}
     if check:
-        sys.exit(_report_check(plans, path))
-    if _report_conflicts([p for _, p in plans], force):
+        sys.exit(_report_check([(built[i], p) for i, p in plans.items()], path))  # type: ignore[misc]
+    if _report_conflicts(list(plans.values()), force):
         sys.exit(1)
-    for (result, planned), changed in zip(plans, commit_all([p for _, p in plans], force=force)):
-        ignored = f", {len(planned.ignored)} left alone (.genignore)" if planned.ignored else ""
-        click.echo(f"{planned.out_dir}: {len(result.files)} files, {len(changed)} changed{ignored}")
+    changes = dict(zip(plans, commit_all(list(plans.values()), force=force)))
+    for i, (job, result, record) in enumerate(zip(jobs, built, stamps)):
+        if result is not None:
+            planned = plans[i]
+            record = _record_stamp(job, result, planned, cache)
+        assert record is not None
+        ignored = f", {record['ignored']} left alone (.genignore)" if record["ignored"] else ""
+        click.echo(f"{out_dir / job.source.name}: {record['count']} files, {len(changes.get(i, []))} changed{ignored}")
+
+
+def _unchanged(job: Job, out_dir: Path, cache: Cache) -> dict[str, Any] | None:
+    """The stamp record of out/<api>/ when the last build there had this key and nothing in it changed since."""
+    record = cache.get_stamp(out_dir / job.source.name)
+    if record is None or record.get("key") != job.key or not isinstance(record.get("stamp"), dict):
+        return None
+    if not fresh(out_dir / job.source.name, record["stamp"]):
+        return None
+    if not settled(record["stamp"]):  # its files just checked byte for byte need not be next time
+        record["stamp"] = stamp(out_dir / job.source.name, dict.fromkeys(record["stamp"]["files"]))
+        cache.put_stamp(out_dir / job.source.name, record)
+    return record
+
+
+def _record_stamp(job: Job, result: Built, planned: Plan, cache: Cache) -> dict[str, Any]:
+    record = {
+        "key": job.key,
+        "stamp": stamp_plan(planned),
+        "count": len(result.files),
+        "ignored": len(planned.ignored),
+        "warnings": [str(w) for w in result.warnings],
+    }
+    cache.put_stamp(planned.out_dir, record)
+    return record
 
 
 def _report_conflicts(plans: list[Plan], force: bool) -> bool:

@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from .problems import BuildError, Problem
 
 
@@ -51,6 +49,8 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if path is None or not path.exists():
         return base
     shown = display or str(path)
+    import yaml  # here: a no-op build of a folder without gen.yaml never needs it
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

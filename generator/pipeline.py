@@ -69,16 +69,22 @@ def discover(path: Path) -> list[ApiSource]:
     return sources
 
 
-def build(
-    source: ApiSource,
-    *,
-    strict: bool = False,
-    templates: Path | None = None,
-    package: str | None = None,
-    cache: Cache | None = None,
-) -> Built:
-    """Build one API in memory. `cache` defaults to the user cache; `Cache(None)` builds from scratch."""
-    cache = cache if cache is not None else Cache.default()
+@dataclass(frozen=True)
+class Job:
+    """One build before it runs: what it reads, and the key of what it makes (the user cache's and the stamps')."""
+
+    source: ApiSource
+    config: Any
+    inputs: dict[str, Any]
+    key: str
+    strict: bool
+    templates: Path | None
+
+
+def prepare(
+    source: ApiSource, *, strict: bool = False, templates: Path | None = None, package: str | None = None
+) -> Job:
+    """Read gen.yaml and fingerprint every input; nothing is loaded or rendered yet."""
     display = _display(source.config) if source.config else ""
     config = load_config(source.config, source.name, display)
     options: dict[str, str] = {}
@@ -89,22 +95,37 @@ def build(
         options["package"] = package
     inputs = fingerprint.describe(source.spec, source.overlays, source.config, templates, options)
     key = fingerprint.build_key(inputs, strict=strict, spec=source.spec)
-    replayed = _replay(cache, key, source, inputs)
+    return Job(source, config, inputs, key, strict, templates)
+
+
+def build(
+    source: ApiSource | Job,
+    *,
+    strict: bool = False,
+    templates: Path | None = None,
+    package: str | None = None,
+    cache: Cache | None = None,
+) -> Built:
+    """Build one API in memory. `cache` defaults to the user cache; `Cache(None)` builds from scratch. A prepared
+    Job carries its own options."""
+    cache = cache if cache is not None else Cache.default()
+    job = source if isinstance(source, Job) else prepare(source, strict=strict, templates=templates, package=package)
+    replayed = _replay(cache, job.key, job.source, job.inputs)
     if replayed is not None:
         return replayed
 
     from .ir import build_ir
     from .load import load
 
-    document = load(source.spec, source.overlays, strict=strict)
-    api, ir_warnings = build_ir(document, config)
+    document = load(job.source.spec, job.source.overlays, strict=job.strict)
+    api, ir_warnings = build_ir(document, job.config)
     warnings = tuple(document.warnings) + tuple(ir_warnings)
-    if strict and ir_warnings:
+    if job.strict and ir_warnings:
         raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    files = _render_and_format(api, templates, cache)
-    cache.put_build(key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
+    files = _render_and_format(api, job.templates, cache)
+    cache.put_build(job.key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()
-    return Built(source, files, warnings, inputs)
+    return Built(job.source, files, warnings, job.inputs)
 
 
 # Below this many modules, a second process costs more than it saves.

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
@@ -335,6 +336,69 @@ def write(
 ) -> list[str]:
     """Write `files` under `out_dir`; return the relative paths that changed. Raises WriteRefused (see commit)."""
     return commit(plan(files, out_dir, inputs), force=force)
+
+
+# ---------------------------------------------------------------------------------------------------- stamps
+
+# File times come from a coarse clock (one tick is a few milliseconds): a file whose time is this close to the
+# moment of the stamp could still change within the same tick without its time changing, so its bytes are checked.
+_RACY_NS = 50_000_000
+
+
+def stamp(out_dir: Path, files: Mapping[str, bytes | None]) -> dict[str, Any]:
+    """The metadata of `files` in out_dir (relative path → bytes, or None to read them when needed), with the
+    manifest and .genignore: enough for fresh() to tell that nothing in it changed since, without reading a file.
+    Like git's index: a file edited since has another size, inode or change time (which no tool can set back);
+    where the clock cannot tell, the bytes do."""
+    now = time.time_ns()
+    entries: dict[str, list[Any]] = {}
+    for path, data in [*files.items(), (MANIFEST, files.get(MANIFEST)), (GENIGNORE, None)]:
+        try:
+            info = os.stat(out_dir / path)
+        except FileNotFoundError:
+            entries[path] = []  # absent, and it must stay so (.genignore)
+            continue
+        entry: list[Any] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= now - _RACY_NS:
+            entry.append(_digest(data if data is not None else (out_dir / path).read_bytes()))
+        entries[path] = entry
+    return {"time": now, "files": entries}
+
+
+def stamp_plan(plan: Plan) -> dict[str, Any]:
+    """The stamp of out_dir as `plan` leaves it (after commit, or when it had nothing to do)."""
+    return stamp(plan.out_dir, {**plan.generated, MANIFEST: plan.manifest})
+
+
+def settled(recorded: Mapping[str, Any]) -> bool:
+    """Whether a fresh stamp with byte-checked files would now be taken without them (time has moved on)."""
+    racy = any(len(entry) > 4 for entry in recorded["files"].values())
+    return not racy or time.time_ns() - int(recorded.get("time", 0)) < 2 * _RACY_NS
+
+
+def fresh(out_dir: Path, recorded: Mapping[str, Any]) -> bool:
+    """True when every file stamp() recorded is still there, as it was (and .genignore is as it was)."""
+    files = recorded.get("files")
+    if not isinstance(files, dict) or MANIFEST not in files:
+        return False
+    for path, entry in files.items():
+        try:
+            info = os.stat(out_dir / path)
+        except FileNotFoundError:
+            if entry:
+                return False
+            continue
+        except OSError:
+            return False
+        if not entry or entry[:4] != [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]:
+            return False
+        if len(entry) > 4:
+            try:
+                if _digest((out_dir / path).read_bytes()) != entry[4]:
+                    return False
+            except OSError:
+                return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------- --check

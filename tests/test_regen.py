@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -400,6 +401,83 @@ def test_noop_build_is_served_from_the_cache_without_black_or_the_loader(mistral
     manifest = json.loads((mistral_out / "mistral" / ".gen" / "manifest.json").read_text())
     assert set(tree(mistral_out / "mistral")) == set(manifest["files"]) | {".gen/manifest.json"}
     assert any((cache / "v2" / "builds").iterdir())
+
+
+def test_noop_build_with_a_fresh_stamp_reads_no_generated_file(pets: Path, tmp_path: Path) -> None:
+    """The stamp of out/<api>/ (file metadata, in the user cache) answers a no-op rebuild without replaying the
+    build or reading the tree; the output is what a full no-op prints."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = run("build", str(pets), "--out", str(out), cache=cache)
+    assert first.returncode == 0, first.stderr
+    code = (
+        "import builtins, sys\n"
+        "from generator import cli\n"
+        "opened = []\n"
+        "real_open = builtins.open\n"
+        "def spy(file, *a, **k):\n    opened.append(str(file)); return real_open(file, *a, **k)\n"
+        "cli.build = lambda *a, **k: sys.exit('built')\n"
+        "import pathlib\n"
+        "pathlib.Path.read_bytes = lambda self: (opened.append(str(self)), real_open(self, 'rb').read())[1]\n"
+        "builtins.open = spy\n"
+        f"try:\n    cli.main(['build', {str(pets)!r}, '--out', {str(out)!r}])\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print('OPENED', [p for p in opened if p.startswith({str(out)!r})])\n"
+    )
+    env = {**os.environ, "GEN_CACHE_DIR": str(cache)}
+    time.sleep(0.2)
+    # The files written just before the stamp are checked byte for byte once (their times cannot tell), then the
+    # stamp is taken again without them.
+    settling = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert settling.returncode == 0, settling.stderr
+    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    count = first.stdout.split(": ")[1].split(" files")[0]
+    assert again.stdout == f"{out / 'pets'}: {count} files, 0 changed\nOPENED []\n"
+    assert again.stderr == first.stderr  # the same warnings, from the stamp
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(pets: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert run("build", str(pets), "--out", str(out), cache=cache).returncode == 0
+    target = next(p for p in sorted((out / "pets").rglob("*.py")) if p.stat().st_size > 20)
+    before = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-2] = ord("#") if data[-2] != ord("#") else ord("x")
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    result = run("build", str(pets), "--out", str(out), cache=cache)
+    assert result.returncode == 1
+    assert "edited since the last build" in result.stderr and target.relative_to(out / "pets").as_posix() in result.stderr
+
+
+def test_a_stamp_checks_the_bytes_of_files_written_just_before_it(tmp_path: Path) -> None:
+    from generator.write import commit, fresh, plan, stamp_plan
+
+    out = tmp_path / "out"
+    planned = plan({"a.py": "x = 1\n", "b.md": "# B\n"}, out)
+    commit(planned)
+    recorded = stamp_plan(planned)
+    assert len(recorded["files"]["a.py"]) == 5  # written within the racy window: its digest is kept
+    assert fresh(out, recorded)
+    recorded["files"]["a.py"][4] = "0" * 64  # what a same-size, same-time edit would look like to the stamp
+    assert not fresh(out, recorded)
+
+
+def test_a_stamp_goes_stale_when_anything_it_covers_changes(tmp_path: Path) -> None:
+    from generator.write import GENIGNORE, commit, fresh, plan, stamp_plan
+
+    out = tmp_path / "out"
+    planned = plan({"a.py": "x = 1\n", "sub/b.py": "y = 2\n"}, out)
+    commit(planned)
+    recorded = stamp_plan(planned)
+    assert fresh(out, recorded)
+    (out / GENIGNORE).write_text("sub/\n")
+    assert not fresh(out, recorded)
+    (out / GENIGNORE).unlink()
+    assert fresh(out, recorded)
+    (out / "sub" / "b.py").unlink()
+    assert not fresh(out, recorded)
 
 
 def test_black_runs_only_on_new_text(pets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
