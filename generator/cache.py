@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -159,6 +158,8 @@ class Cache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # here: a no-op rebuild reads the cache and writes nothing
+
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:

@@ -12,17 +12,16 @@ plan; `differences()` describes one for `gen build --check`. The rules:
   that one taken off .genignore later counts as an edited file, not as a stranger.
 - Everything is staged in out/<api>/.gen/ first, then renamed into place, the manifest last; if staging fails,
   out/ is as it was.
+
+A no-op rebuild imports this module and writes nothing: what only writing or --check needs is imported there.
 """
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -270,6 +269,8 @@ class _Staged:
         self.created = next((p for p in [*reversed(out_dir.parents), out_dir] if not p.exists()), None)
         gen_dir = out_dir / ".gen"
         gen_dir.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         self.staging = Path(tempfile.mkdtemp(prefix="staging-", dir=gen_dir))
         self.files: list[tuple[Path, Path]] = []
         try:
@@ -293,6 +294,8 @@ class _Staged:
             raise
 
     def discard(self) -> None:
+        import shutil
+
         shutil.rmtree(self.staging, ignore_errors=True)
         if self.created is not None:  # out/<api>/ (or a parent) did not exist before: it does not now either
             shutil.rmtree(self.created, ignore_errors=True)
@@ -300,6 +303,8 @@ class _Staged:
     def apply(self) -> None:
         """Phase 2: renames, which do not fail for want of space. The manifest goes last: should this be interrupted,
         a file already renamed holds what the next build produces, so it does not count as edited."""
+        import shutil
+
         out_dir = self.plan.out_dir
         try:
             made: set[Path] = set()
@@ -381,9 +386,10 @@ def fresh(out_dir: Path, recorded: Mapping[str, Any]) -> bool:
     files = recorded.get("files")
     if not isinstance(files, dict) or MANIFEST not in files:
         return False
+    base = os.path.join(out_dir, "")  # strings, not Paths: this runs for every file of a no-op rebuild
     for path, entry in files.items():
         try:
-            info = os.stat(out_dir / path)
+            info = os.stat(base + path)
         except FileNotFoundError:
             if entry:
                 return False
@@ -394,8 +400,9 @@ def fresh(out_dir: Path, recorded: Mapping[str, Any]) -> bool:
             return False
         if len(entry) > 4:
             try:
-                if _digest((out_dir / path).read_bytes()) != entry[4]:
-                    return False
+                with open(base + path, "rb") as handle:
+                    if _digest(handle.read()) != entry[4]:
+                        return False
             except OSError:
                 return False
     return True
@@ -443,6 +450,8 @@ def unified_diff(difference: Difference, max_lines: int) -> list[str]:
         return ["Binary files differ"]
     before = f"a/{difference.path}" if difference.before is not None else "/dev/null"
     after = f"b/{difference.path}" if difference.after is not None else "/dev/null"
+    import difflib
+
     diff = list(difflib.unified_diff(lines(difference.before), lines(difference.after), before, after, lineterm="", n=2))
     if len(diff) > max_lines:
         left = len(diff) - max_lines
