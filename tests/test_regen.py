@@ -400,7 +400,7 @@ def test_noop_build_is_served_from_the_cache_without_black_or_the_loader(mistral
     # The cache lives in GEN_CACHE_DIR, never in out/: out/ holds the generated files and the manifest, nothing else.
     manifest = json.loads((mistral_out / "mistral" / ".gen" / "manifest.json").read_text())
     assert set(tree(mistral_out / "mistral")) == set(manifest["files"]) | {".gen/manifest.json"}
-    assert any((cache / "v2" / "builds").iterdir())
+    assert any((cache / "v3" / "builds").iterdir())
 
 
 def test_noop_build_with_a_fresh_stamp_reads_no_generated_file(pets: Path, tmp_path: Path) -> None:
@@ -517,10 +517,10 @@ def test_a_damaged_cache_is_a_miss(pets: Path, tmp_path: Path) -> None:
     root = tmp_path / "cache"
     (source,) = discover(pets)
     clean = build(source, cache=Cache(root))
-    (record,) = (root / "v2" / "builds").iterdir()
+    (record,) = (root / "v3" / "builds").iterdir()
     # Damage that still parses: one character of one file's text changed.
-    text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace("class Pet", "class Pat", 1), encoding="utf-8")
+    data = record.read_bytes()
+    record.write_bytes(data.replace(b"class Pet", b"class Pat", 1))
     again = build(source, cache=Cache(root))
     assert not again.cached and again.files == clean.files
     record.write_bytes(b"garbage")
