@@ -9,13 +9,13 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jsonpath_rfc9535
-from jsonpath_rfc9535 import JSONPathError, JSONPathNode, JSONPathQuery
+from typing import TYPE_CHECKING, Any
 
 from ..problems import Problem, pointer
 from .read import Source, read
+
+if TYPE_CHECKING:
+    from jsonpath_rfc9535 import JSONPathNode, JSONPathQuery
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 _OVERLAY_FIELDS = {"overlay", "info", "extends", "actions"}
@@ -107,9 +107,11 @@ def _parse_action(index: int, raw: Any, error: Any) -> Action | None:
     if not isinstance(target, str):
         error(pointer("actions", index, "target") if "target" in raw else here, "target must be a JSONPath string")
         return None
+    import jsonpath_rfc9535  # here: most builds apply no overlay, and importing it takes 60 ms
+
     try:
         query = jsonpath_rfc9535.compile(target)
-    except JSONPathError as exc:
+    except jsonpath_rfc9535.JSONPathError as exc:
         error(pointer("actions", index, "target"), f"invalid JSONPath {target!r}: {exc}")
         return None
     if not ok:
@@ -119,6 +121,8 @@ def _parse_action(index: int, raw: Any, error: Any) -> Action | None:
 
 def _apply(document: dict[str, Any], action: Action, overlay: Source) -> list[Problem]:
     here = pointer("actions", action.index)
+    from jsonpath_rfc9535 import JSONPathError
+
     try:
         nodes = list(action.query.finditer(document))
     except JSONPathError as exc:
