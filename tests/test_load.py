@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.load import Document, load
+from generator.load.plainpath import PlainPath
 from generator.problems import BuildError, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -558,3 +561,67 @@ def test_strict_turns_warnings_into_errors() -> None:
         str(problem)
         == "openapi.yaml#/components/schemas/Pet/required: required lists 'name' more than once; deduplicated"
     )
+
+
+# --- plain JSONPath targets, evaluated without the library ------------------------------------------------------
+
+def _library(target: str, document: object) -> list[tuple[int, tuple[object, ...], str]]:
+    import jsonpath_rfc9535
+
+    return [(id(n.value), tuple(n.location), n.path()) for n in jsonpath_rfc9535.compile(target).finditer(document)]
+
+
+def _plain(target: str, document: object) -> list[tuple[int, tuple[object, ...], str]]:
+    path = PlainPath.parse(target)
+    assert path is not None, target
+    return [(id(n.value), n.location, n.path()) for n in path.select(document)]
+
+
+def test_plain_targets_of_the_mistral_overlay_select_what_the_library_selects() -> None:
+    from generator.load.read import read
+
+    document = read(ROOT / "specs" / "mistral" / "openapi.yaml").data
+    targets = [a["target"] for a in read(ROOT / "specs" / "mistral" / "overlay.yaml").data["actions"]]
+    assert all(PlainPath.parse(t) is not None for t in targets)
+    for target in targets:
+        assert _plain(target, document) == _library(target, document), target
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["$.a[*]", "$..a", "$[ 'a' ]", "$['a\\'b']", "$[01]", "$[-0]", "$.a[0:2]", "$[?@.a]", "a.b", "$.a.", "$['\\u0041']"],
+)
+def test_other_queries_are_left_to_the_library(target: str) -> None:
+    assert PlainPath.parse(target) is None
+
+
+keys = st.sampled_from(["a", "b", "x_1", "with space", "/v1/x", "{id}", "200", "é", "'", '"', "\\", "\t"])
+documents = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@st.composite
+def plain_targets(draw: st.DrawFn) -> str:
+    parts = ["$"]
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["dot", "single", "double", "index"]))
+        if kind == "index":
+            parts.append(f"[{draw(st.integers(-5, 5))}]")
+            continue
+        key = draw(keys)
+        if kind == "dot" and key.isidentifier() and key.isascii():
+            parts.append("." + key)
+        elif kind != "double" and "'" not in key and "\\" not in key and key.isprintable():
+            parts.append(f"['{key}']")
+        elif '"' not in key and "\\" not in key and key.isprintable():
+            parts.append(f'["{key}"]')
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_targets(), documents)
+def test_plain_targets_select_what_the_library_selects(target: str, document: object) -> None:
+    assert _plain(target, document) == _library(target, document)
