@@ -143,11 +143,16 @@ def expressions(depth: int = 3) -> st.SearchStrategy[str]:
 expr = expressions()
 annotation = expressions(2)
 keyword = st.builds(lambda k, v: f"{k}={v}", names, expr)
+long_classes = st.from_regex(r"[A-Z][A-Za-z0-9]{20,70}", fullmatch=True)
 
 
 @st.composite
 def statements(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["annassign", "assign", "return", "import", "def", "class", "call"]))
+    kind = draw(st.sampled_from(["annassign", "field", "assign", "return", "import", "def", "class", "call"]))
+    if kind == "field":  # a model field or TypedDict key whose type outgrows the line
+        default = draw(st.sampled_from(["", " = None", " = UNSET", " = True", " = 0", " = -1", ' = "x"', " = f()"]))
+        inner = draw(st.one_of(annotation, st.builds(lambda a, b: f"{a}[{b}]", long_classes, annotation)))
+        return f"{draw(names)}: {draw(classes)}[{inner}]{default}"
     if kind == "annassign":
         value = draw(st.one_of(st.none(), expr))
         return f"{draw(names)}: {draw(annotation)}" + (f" = {value}" if value else "")
@@ -209,6 +214,50 @@ def test_layout_matches_black_on_generated_statements(statement: str, depth: int
         compile(source, "<statement>", "exec")
     except SyntaxError:
         return  # e.g. a call with nothing but a comma between its parentheses
+    try:
+        laid_out = L.layout(source)
+    except L.Unsupported:
+        return
+    assert laid_out == black_of(source)
+
+
+# Fields and parameters whose type outgrows the line: the shape of most long statements of large APIs.
+outer_types = st.sampled_from(["Optional", "NotRequired", "Annotated", "List", "Nullable", "OptionalNullable"])
+inner_types = st.recursive(
+    st.one_of(long_classes, classes, st.builds(lambda c: f"models.{c}", long_classes), strings.map(lambda s: f"Literal[{s}]")),
+    lambda inner: st.one_of(
+        st.builds(lambda o, x: f"{o}[{x}]", outer_types, inner),
+        st.builds(lambda xs: f"Union[{', '.join(xs)}]", st.lists(inner, min_size=2, max_size=3)),
+        st.builds(lambda x, a: f'{x}, Field(alias="{a}")', inner, classes),
+    ),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names,
+    outer_types,
+    inner_types,
+    st.sampled_from(["", " = None", " = UNSET", " = True", " = 0"]),
+    st.booleans(),
+    st.integers(1, 2),
+)
+def test_layout_matches_black_on_long_fields_and_parameters(
+    name: str, outer: str, inner: str, default: str, parameter: bool, depth: int
+) -> None:
+    indent = "    " * depth
+    if parameter:  # an exploded def's parameter, inside a class
+        header = "class Holder:\n" if depth == 2 else ""
+        inside = "    " * (depth - 1)
+        source = f"{header}{inside}def f(\n{indent}self,\n{indent}{name}: {outer}[{inner}]{default},\n{inside}) -> None:\n{indent}pass\n"
+    else:
+        header = "".join("    " * level + f"class Level{level}:\n" for level in range(depth))
+        source = f"{header}{indent}{name}: {outer}[{inner}]{default}\n"
+    try:
+        compile(source, "<field>", "exec")
+    except SyntaxError:
+        return
     try:
         laid_out = L.layout(source)
     except L.Unsupported:

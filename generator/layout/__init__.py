@@ -27,7 +27,7 @@ from .model import (
     OTHER,
     Unsupported,
 )
-from .shapes import exploded, long_class, split_import_text
+from .shapes import annotated, exploded, long_class, split_import_text
 from .source import KEYWORDS, has_magic_comma, statement, statements, tokenize
 from .splits import transform_line
 
@@ -111,7 +111,7 @@ def layout(text: str) -> str:
                 raise Unsupported("a statement to split carries a comment")
             out.extend(lines)
         else:
-            lines = split_import_text(raw, depth) if is_import else exploded(raw, depth)
+            lines = split_import_text(raw, depth) if is_import else exploded(raw, depth) or annotated(raw, depth)
             out.extend(lines or (str(line) for line in transform_line(statement(code, depth))))
         previous_opens_block = code[-1].type == COLON
     return "\n".join(out).rstrip("\n") + "\n"

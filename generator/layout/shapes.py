@@ -85,6 +85,9 @@ def _split_argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
     """An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own."""
     if item in _split_arguments:
         return _split_arguments[item]
+    simply = annotated(item, depth)
+    if simply is not None:
+        return tuple(simply)
     leaves, end = tokenize(item, 0)
     lines: Optional[tuple[str, ...]] = None
     if end == len(item) and not any(leaf.type == OTHER for leaf in leaves) and _top_level_commas(leaves) == 1:
@@ -131,6 +134,30 @@ def _simple(text: str, commas: int) -> bool:
         elif ch == "," and depth == 0:
             found += 1
     return depth == 0 and found == commas
+
+
+_ANNOTATED = re.compile(
+    r"( *)([A-Za-z_]\w*: [A-Za-z_][\w.]*\[)(.*)(\](?: = (?:None|UNSET|True|False|-?[0-9]+))?,?)$"
+)
+
+
+def annotated(raw: str, depth: int) -> Optional[list[str]]:
+    """`name: Outer[inner]`, maybe with a short default (and a trailing comma, as a parameter): a field or a
+    parameter whose type is too long. The transforms split at the outer subscript, and when `inner` then fits on its
+    own line, that is the whole layout (for a field with a value, only when what comes before ` =` does not fit:
+    black splits around the value otherwise). The rest goes to the transforms."""
+    match = _ANNOTATED.match(raw)
+    if match is None or not raw.isascii():
+        return None
+    indent, head, inner, tail = match.groups()
+    if len(indent) != 4 * depth or len(indent) + len(head) > LINE_LENGTH or len(indent) + len(tail) > LINE_LENGTH:
+        return None
+    if not _simple(inner, 0) or len(indent) + 4 + len(inner) > LINE_LENGTH or inner.endswith(","):
+        return None
+    if not tail.endswith(",") and " = " in tail and len(raw) - len(tail) + len("] =") <= LINE_LENGTH - 1:
+        # A statement's value sits in invisible parentheses; with all before ` =` fitting, black splits there.
+        return None
+    return [indent + head, indent + "    " + inner, indent + tail]
 
 
 _CLASS = re.compile(r"( *)class (\w+)\(([\w.]+)\):$")
