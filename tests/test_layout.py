@@ -263,3 +263,25 @@ def test_layout_matches_black_on_long_fields_and_parameters(
     except L.Unsupported:
         return
     assert laid_out == black_of(source)
+
+
+@pytest.mark.parametrize("width", range(84, 93))
+@pytest.mark.parametrize(
+    "shape",
+    [
+        '{name}: Annotated[Optional[bool], Field(alias="{alias}")] = None',
+        '{name}: Annotated[Optional[bool], Field(alias="{alias}")]',
+        "{name}: OptionalNullable[{alias}] = UNSET",
+        "{name}: NotRequired[Nullable[{alias}]]",
+        '{name}: Optional[Union[models.{alias}, Literal["a", "b"]]] = None',
+    ],
+)
+def test_fields_at_the_edge_of_the_line_are_laid_out_as_black_does(shape: str, width: int) -> None:
+    """Around 88 columns black chooses between splitting at the subscript and around the value."""
+    for name_length in (4, 12, 20):
+        name = "f" * name_length
+        filler = width - len("    " + shape.format(name=name, alias=""))
+        if filler < 1:
+            continue
+        source = "class Holder:\n    " + shape.format(name=name, alias="A" * filler) + "\n"
+        assert L.layout(source) == black_of(source), source

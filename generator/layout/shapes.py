@@ -143,21 +143,99 @@ _ANNOTATED = re.compile(
 
 def annotated(raw: str, depth: int) -> Optional[list[str]]:
     """`name: Outer[inner]`, maybe with a short default (and a trailing comma, as a parameter): a field or a
-    parameter whose type is too long. The transforms split at the outer subscript, and when `inner` then fits on its
-    own line, that is the whole layout (for a field with a value, only when what comes before ` =` does not fit:
-    black splits around the value otherwise). The rest goes to the transforms."""
+    parameter whose type is too long. The transforms split at the outer subscript, then what is inside as any
+    bracketed type (see _inside). For a field with a value, only when `... = (` does not fit: black may split around
+    the value otherwise. The rest goes to the transforms."""
     match = _ANNOTATED.match(raw)
-    if match is None or not raw.isascii():
+    if match is None or len(raw) <= LINE_LENGTH or not raw.isascii():
         return None
     indent, head, inner, tail = match.groups()
     if len(indent) != 4 * depth or len(indent) + len(head) > LINE_LENGTH or len(indent) + len(tail) > LINE_LENGTH:
         return None
-    if not _simple(inner, 0) or len(indent) + 4 + len(inner) > LINE_LENGTH or inner.endswith(","):
+    if not tail.endswith(",") and " = " in tail and len(raw) - len(tail) + len("] = (") <= LINE_LENGTH:
+        # A statement's value sits in invisible parentheses; where `... = (` fits, black may split there.
         return None
-    if not tail.endswith(",") and " = " in tail and len(raw) - len(tail) + len("] =") <= LINE_LENGTH - 1:
-        # A statement's value sits in invisible parentheses; with all before ` =` fitting, black splits there.
+    body = _inside(inner, depth + 1)
+    return None if body is None else [indent + head, *body, indent + tail]
+
+
+# One item of a type: a dotted name, maybe subscripted, or a literal.
+_TYPE_ITEM = re.compile(r'[A-Za-z_][\w.]*(?:\[.*\])?|"(?:[^"\\]|\\.)*"|-?[0-9]+')
+
+
+def _inside(inner: str, depth: int) -> Optional[list[str]]:
+    """black's lines for what a subscript holds once split at its brackets: on one line where it fits, else one
+    item per line with a trailing comma (the delimiter split), each item too long split at its own last brackets.
+    None for anything but names, dots, literals, brackets and commas, or when a line would not fit."""
+    items = _items(inner)
+    if items is None:
         return None
-    return [indent + head, indent + "    " + inner, indent + tail]
+    indent = "    " * depth
+    if len(indent) + len(inner) <= LINE_LENGTH:
+        return [indent + inner]
+    if len(items) == 1:
+        return _item(inner, depth, "")
+    lines: list[str] = []
+    for item in items:
+        split = _item(item, depth, ",")
+        if split is None:
+            return None
+        lines.extend(split)
+    return lines
+
+
+def _item(item: str, depth: int, suffix: str) -> Optional[list[str]]:
+    indent = "    " * depth
+    if len(indent) + len(item) + len(suffix) <= LINE_LENGTH:
+        return [indent + item + suffix]
+    opening = item.find("[")
+    if opening < 0 or not item.endswith("]") or len(indent) + opening + 1 > LINE_LENGTH:
+        return None  # a name or a literal longer than the line: black leaves it, and it is rare
+    body = _inside(item[opening + 1 : -1], depth + 1)
+    return None if body is None else [indent + item[: opening + 1], *body, indent + "]" + suffix]
+
+
+def _items(text: str) -> Optional[list[str]]:
+    """`text` cut at its top-level commas (each followed by one space), or None when it is not a list of type items
+    with balanced brackets and no trailing comma."""
+    items: list[str] = []
+    depth = 0
+    start = 0
+    position = 0
+    while position < len(text):
+        ch = text[position]
+        if ch == '"':
+            match = _TYPE_ITEM.match(text, position)
+            if match is None or not match.group().startswith('"'):
+                return None
+            position = match.end()
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "," and depth == 0:
+            if text[position + 1 : position + 2] != " ":
+                return None
+            items.append(text[start:position])
+            start = position + 2
+            position += 1
+        elif not (ch.isalnum() or ch in "_.-" or (ch in ", " and depth > 0 and _after_comma(text, position))):
+            return None
+        position += 1
+    items.append(text[start:])
+    if depth or any(_TYPE_ITEM.fullmatch(item) is None for item in items):
+        return None
+    return items
+
+
+def _after_comma(text: str, position: int) -> bool:
+    """A comma followed by one space, or that space (nested items are checked when their subscript is split)."""
+    if text[position] == ",":
+        return text[position + 1 : position + 2] == " " and text[position + 2 : position + 3] not in ("]", "")
+    return text[position - 1] == ","
 
 
 _CLASS = re.compile(r"( *)class (\w+)\(([\w.]+)\):$")
