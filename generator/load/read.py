@@ -172,6 +172,14 @@ def _parse_json(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], s
 
 
 def _parse_yaml(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, int]]]:
+    # Specs are nearly always plain block YAML, which fastyaml reads several times faster than pyyaml; it hands
+    # everything else back (odd YAML, errors), so that what pyyaml makes of it stays as it was.
+    from . import fastyaml  # here, not at the top: it builds on _SpecLoader
+
+    try:
+        return fastyaml.parse(text)
+    except fastyaml.Unsupported:
+        pass
     loader = _SpecLoader(text)
     try:
         node = loader.get_single_node()
