@@ -159,8 +159,12 @@ def annotated(raw: str, depth: int) -> Optional[list[str]]:
     return None if body is None else [indent + head, *body, indent + tail]
 
 
-# One item of a type: a dotted name, maybe subscripted, or a literal.
-_TYPE_ITEM = re.compile(r'[A-Za-z_][\w.]*(?:\[.*\])?|"(?:[^"\\]|\\.)*"|-?[0-9]+')
+# One item of a type: a dotted name, maybe subscripted, a literal, or a call of keyword arguments with literal
+# values, which is kept whole (`Field(alias="x")`).
+_TYPE_ITEM = re.compile(
+    r'[A-Za-z_][\w.]*(?:\[.*\])?|"(?:[^"\\]|\\.)*"|-?[0-9]+'
+    r'|[A-Za-z_][\w.]*\((?:[a-z_]\w*=(?:"(?:[^"\\]|\\.)*"|[\w.]+)(?:, (?=[a-z_]))?)*\)'
+)
 
 
 def _inside(inner: str, depth: int) -> Optional[list[str]]:
@@ -210,9 +214,9 @@ def _items(text: str) -> Optional[list[str]]:
                 return None
             position = match.end()
             continue
-        if ch == "[":
+        if ch in "[(":
             depth += 1
-        elif ch == "]":
+        elif ch in "])":
             depth -= 1
             if depth < 0:
                 return None
@@ -222,7 +226,9 @@ def _items(text: str) -> Optional[list[str]]:
             items.append(text[start:position])
             start = position + 2
             position += 1
-        elif not (ch.isalnum() or ch in "_.-" or (ch in ", " and depth > 0 and _after_comma(text, position))):
+        elif not (
+            ch.isalnum() or ch in "_.-" or (ch in ", " and depth > 0 and _after_comma(text, position)) or ch == "="
+        ):
             return None
         position += 1
     items.append(text[start:])
