@@ -22,6 +22,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -56,11 +57,8 @@ def _manifest_files(manifest: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def manifest_bytes(files: Mapping[str, bytes], inputs: Mapping[str, Any] | None, ignored: Sequence[str] = ()) -> bytes:
-    manifest: dict[str, Any] = {
-        "generator": f"gen {__version__}",
-        "files": {path: _digest(data) for path, data in sorted(files.items())},
-    }
+def manifest_bytes(digests: Mapping[str, str], inputs: Mapping[str, Any] | None, ignored: Sequence[str] = ()) -> bytes:
+    manifest: dict[str, Any] = {"generator": f"gen {__version__}", "files": dict(sorted(digests.items()))}
     if inputs is not None:
         manifest["inputs"] = dict(inputs)
     if ignored:
@@ -107,6 +105,7 @@ class GenIgnore:
 class Plan:
     out_dir: Path
     generated: dict[str, bytes]  # what out_dir holds after commit (ignored paths left out)
+    digests: dict[str, str] = field(default_factory=dict)  # the manifest's hash of each generated file
     create: list[str] = field(default_factory=list)
     update: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
@@ -131,7 +130,7 @@ class Plan:
         return not self.changes and not self.manifest_changed
 
 
-def _read_file(path: Path) -> bytes | None:
+def _read_file(path: str) -> bytes | None:
     """The bytes of a regular file; None when there is nothing there. A folder in the way is an error."""
     try:
         with open(path, "rb") as handle:  # one system call where it is there, which is the common case
@@ -142,6 +141,11 @@ def _read_file(path: Path) -> bytes | None:
     except IsADirectoryError:
         pass
     raise IsADirectoryError(f"{path} is in the way of a generated file and is not a file")
+
+
+def _store(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 def _blocked_folder(out_dir: Path, path: str) -> bool:
@@ -155,7 +159,13 @@ def _blocked_folder(out_dir: Path, path: str) -> bool:
     return False
 
 
+# The paths templates make (no segment starts with a dot); anything else is checked the long way.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
+
+
 def _check_relative(path: str) -> None:
+    if _PLAIN_PATH.fullmatch(path):
+        return
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or path.startswith(".gen/"):
         raise ValueError(f"not a path gen may write: {path!r}")
@@ -169,6 +179,8 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
     ignored_before = {str(p) for p in listed} if isinstance(listed, list) else set()
     ignore = GenIgnore.read(out_dir)
     result = Plan(out_dir=out_dir, generated={})
+    base = os.path.join(out_dir, "")  # strings, not Paths: this runs for every file
+    fresh = not os.path.lexists(out_dir)  # then nothing is there to read (nor in the way)
     for path in sorted(files):
         _check_relative(path)
         value = files[path]
@@ -177,8 +189,11 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
             result.ignored.append(path)
             continue
         result.generated[path] = data
+        if fresh:
+            result.create.append(path)
+            continue
         try:
-            current = _read_file(out_dir / path)
+            current = _read_file(base + path)
         except IsADirectoryError:
             result.foreign.append(path)
             result.update.append(path)
@@ -201,7 +216,7 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
             continue
         try:
             _check_relative(path)
-            current = _read_file(out_dir / path)
+            current = _read_file(base + path)
         except (ValueError, IsADirectoryError):
             continue  # a manifest entry gen would never write, or a folder now: not gen's to remove
         if current is None:
@@ -211,7 +226,8 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
         if _digest(current) != previous[path]:
             result.edited.append(path)
     result.edited.sort()
-    result.manifest = manifest_bytes(result.generated, inputs, result.ignored)
+    result.digests = {path: _digest(data) for path, data in result.generated.items()}
+    result.manifest = manifest_bytes(result.digests, inputs, result.ignored)
     try:
         result.manifest_before = (out_dir / MANIFEST).read_bytes()
     except OSError:
@@ -264,30 +280,31 @@ class _Staged:
     """Phase 1 of a commit: every new file and the manifest written beside their targets, in out/<api>/.gen/."""
 
     def __init__(self, plan: Plan) -> None:
+        import tempfile
+
         self.plan = plan
         out_dir = plan.out_dir
         self.created = next((p for p in [*reversed(out_dir.parents), out_dir] if not p.exists()), None)
         gen_dir = out_dir / ".gen"
         gen_dir.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        self.staging = Path(tempfile.mkdtemp(prefix="staging-", dir=gen_dir))
-        self.files: list[tuple[Path, Path]] = []
+        self.staging = tempfile.mkdtemp(prefix="staging-", dir=gen_dir)
+        self.files: list[tuple[str, str]] = []  # strings, not Paths: this runs for every file
+        base = os.path.join(out_dir, "")
         try:
             mode = 0o666 & ~_umask()
             updated = set(plan.update)
             for index, path in enumerate(sorted(plan.create + plan.update)):
-                target = out_dir / path
-                temp = self.staging / str(index)
+                target = base + path
+                temp = os.path.join(self.staging, str(index))
                 # A new file gets the usual mode (0644 under umask 022) as it is created; one gen replaces keeps its.
-                temp.write_bytes(plan.generated[path])
-                if path in updated and target.is_file():
+                _store(temp, plan.generated[path])
+                if path in updated and os.path.isfile(target):
                     os.chmod(temp, os.stat(target).st_mode & 0o7777)
                 elif path in updated:
                     os.chmod(temp, mode)
                 self.files.append((temp, target))
-            self.manifest = self.staging / "manifest.json"
-            self.manifest.write_bytes(plan.manifest)
+            self.manifest = os.path.join(self.staging, "manifest.json")
+            _store(self.manifest, plan.manifest)
             os.chmod(self.manifest, mode)
         except BaseException:
             self.discard()
@@ -307,16 +324,17 @@ class _Staged:
 
         out_dir = self.plan.out_dir
         try:
-            made: set[Path] = set()
+            made: set[str] = set()
             for temp, target in self.files:
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
                 os.replace(temp, target)
             for path in self.plan.remove:
-                target = out_dir / path
-                target.unlink(missing_ok=True)
-                _remove_empty_parents(target.parent, out_dir)
+                target_path = out_dir / path
+                target_path.unlink(missing_ok=True)
+                _remove_empty_parents(target_path.parent, out_dir)
             if self.plan.manifest_changed:
                 os.replace(self.manifest, out_dir / MANIFEST)
         finally:
@@ -350,29 +368,33 @@ def write(
 _RACY_NS = 50_000_000
 
 
-def stamp(out_dir: Path, files: Mapping[str, bytes | None]) -> dict[str, Any]:
-    """The metadata of `files` in out_dir (relative path → bytes, or None to read them when needed), with the
-    manifest and .genignore: enough for fresh() to tell that nothing in it changed since, without reading a file.
-    Like git's index: a file edited since has another size, inode or change time (which no tool can set back);
-    where the clock cannot tell, the bytes do."""
+def stamp(out_dir: Path, digests: Mapping[str, str | None]) -> dict[str, Any]:
+    """The metadata of the files `digests` names in out_dir (relative path → the hash of their bytes, or None to
+    read them when needed), with the manifest and .genignore: enough for fresh() to tell that nothing in it changed
+    since, without reading a file. Like git's index: a file edited since has another size, inode or change time
+    (which no tool can set back); where the clock cannot tell, the bytes do."""
     now = time.time_ns()
+    base = os.path.join(out_dir, "")
     entries: dict[str, list[Any]] = {}
-    for path, data in [*files.items(), (MANIFEST, files.get(MANIFEST)), (GENIGNORE, None)]:
+    for path, digest in [*digests.items(), (MANIFEST, digests.get(MANIFEST)), (GENIGNORE, None)]:
         try:
-            info = os.stat(out_dir / path)
+            info = os.stat(base + path)
         except FileNotFoundError:
             entries[path] = []  # absent, and it must stay so (.genignore)
             continue
         entry: list[Any] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
         if max(info.st_mtime_ns, info.st_ctime_ns) >= now - _RACY_NS:
-            entry.append(_digest(data if data is not None else (out_dir / path).read_bytes()))
+            if digest is None:
+                with open(base + path, "rb") as handle:
+                    digest = _digest(handle.read())
+            entry.append(digest)
         entries[path] = entry
     return {"time": now, "files": entries}
 
 
 def stamp_plan(plan: Plan) -> dict[str, Any]:
     """The stamp of out_dir as `plan` leaves it (after commit, or when it had nothing to do)."""
-    return stamp(plan.out_dir, {**plan.generated, MANIFEST: plan.manifest})
+    return stamp(plan.out_dir, {**plan.digests, MANIFEST: _digest(plan.manifest)})
 
 
 def settled(recorded: Mapping[str, Any]) -> bool:
