@@ -116,13 +116,21 @@ def build(
 
     from .ir import build_ir
     from .load import load
+    from .render import environment, precompile
 
-    document = load(job.source.spec, job.source.overlays, strict=job.strict)
-    api, ir_warnings = build_ir(document, job.config)
-    warnings = tuple(document.warnings) + tuple(ir_warnings)
-    if job.strict and ir_warnings:
-        raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    files = _render_and_format(api, job.templates, cache)
+    compiling = precompile.start(environment(job.templates))  # on another core, while this one loads
+    try:
+        document = load(job.source.spec, job.source.overlays, strict=job.strict)
+        api, ir_warnings = build_ir(document, job.config)
+        warnings = tuple(document.warnings) + tuple(ir_warnings)
+        if job.strict and ir_warnings:
+            raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
+    except BaseException:
+        if compiling is not None:
+            compiling.abandon()
+        raise
+    compiled = compiling.result() if compiling is not None else None
+    files = _render_and_format(api, job.templates, cache, compiled)
     cache.put_build(job.key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()
     return Built(job.source, files, warnings, job.inputs)
@@ -132,13 +140,15 @@ def build(
 _PARALLEL_FROM = 40
 
 
-def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[str, str]:
+def _render_and_format(
+    api: Any, templates: Path | None, cache: Cache, compiled: dict[str, bytes] | None = None
+) -> dict[str, str]:
     """Render and format in two processes where there are two cores: a forked child takes one share of the modules
     and this process the other (the machines that run builds in CI are small, and the build is short: more
     processes would cost more than they save). Small APIs stay in this one."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if cores < 2 or len(api.declarations) + len(api.groups) < _PARALLEL_FROM or not hasattr(os, "fork"):
-        return _share(api, templates, cache, (0, 1))
+        return _share(api, templates, cache, (0, 1), compiled)
     import pickle
 
     receive, send = os.pipe()
@@ -147,7 +157,7 @@ def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[s
         os.close(receive)
         try:
             try:
-                outcome: tuple[bool, Any] = (True, _share(api, templates, cache, (0, 2)))
+                outcome: tuple[bool, Any] = (True, _share(api, templates, cache, (0, 2), compiled))
                 payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # handed to the parent, which raises it
                 try:
@@ -160,7 +170,7 @@ def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[s
             os._exit(0)  # no atexit handlers, no flushing of the parent's buffers
     os.close(send)
     try:
-        files = _share(api, templates, cache, (1, 2))
+        files = _share(api, templates, cache, (1, 2), compiled)
     finally:
         with os.fdopen(receive, "rb") as pipe:
             payload = pipe.read()  # read to the end even when this share failed: the child must not block
@@ -175,11 +185,13 @@ def _render_and_format(api: Any, templates: Path | None, cache: Cache) -> dict[s
     return dict(sorted(files.items()))
 
 
-def _share(api: Any, templates: Path | None, cache: Cache, part: tuple[int, int]) -> dict[str, str]:
+def _share(
+    api: Any, templates: Path | None, cache: Cache, part: tuple[int, int], compiled: dict[str, bytes] | None = None
+) -> dict[str, str]:
     from .format import format_files
     from .render import render
 
-    return format_files(render(api, templates, part), cache, own_templates=templates is None)
+    return format_files(render(api, templates, part, compiled), cache, own_templates=templates is None)
 
 
 def _replay(cache: Cache, key: str, source: ApiSource, inputs: dict[str, Any]) -> Built | None:

@@ -654,13 +654,42 @@ def test_a_failure_in_the_forked_process_is_the_build_error(monkeypatch: pytest.
         pytest.skip("one process only here")
     real = render.render
 
-    def failing_in_the_child(api: object, templates: object, part: tuple[int, int]) -> dict[str, str]:
+    def failing_in_the_child(api: object, templates: object, part: tuple[int, int], compiled: object) -> dict[str, str]:
         if part == (0, 2):
             raise BuildError([Problem("models/x.py", "", "broken in the child")])
-        return real(api, templates, part)  # type: ignore[arg-type]
+        return real(api, templates, part, compiled)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "render", failing_in_the_child)
     monkeypatch.setattr(pipeline, "_PARALLEL_FROM", 1)
     with pytest.raises(BuildError) as raised:
         pipeline.build(pipeline.discover(ROOT / "specs" / "mistral")[0], cache=Cache(None))
     assert [str(p) for p in raised.value.problems] == ["models/x.py#: broken in the child"]
+
+
+def test_templates_compiled_while_the_spec_loads_render_what_jinja_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked compiler hands its code to the rendering processes, which then compile no template themselves;
+    the output is what Jinja's own compilation gives."""
+    import jinja2
+
+    from generator import pipeline
+    from generator.cache import Cache
+    from generator.render import precompile
+
+    if not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one process only here")
+    source = pipeline.discover(ROOT / "specs" / "mistral")[0]
+    compiled_here: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kw: object) -> object:
+        compiled_here.append(str(name))
+        return real(self, source, name, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    monkeypatch.setattr(pipeline, "_PARALLEL_FROM", 10**9)  # render here, where the count is seen
+    precompiled = pipeline.build(source, cache=Cache(None))
+    assert compiled_here == []
+    monkeypatch.setattr(precompile, "start", lambda environment: None)
+    compiled_by_jinja = pipeline.build(source, cache=Cache(None))
+    assert compiled_here  # the check above could fail
+    assert precompiled.files == compiled_by_jinja.files

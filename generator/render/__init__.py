@@ -9,6 +9,7 @@ import jinja2
 from ..ir import types as t
 from . import markdown, text
 from .client import group_view, operation_doc, readme_view
+from .precompile import Compiled
 from .python import PythonViews, sdk_view
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,11 +56,16 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def render(api: t.Api, templates: Path | None = None, part: tuple[int, int] = (0, 1)) -> dict[str, str]:
+def render(
+    api: t.Api, templates: Path | None = None, part: tuple[int, int] = (0, 1), compiled: dict[str, bytes] | None = None
+) -> dict[str, str]:
     """Relative path → file text, for every file of `out/<api>/`; with `part=(i, n)`, the i-th of n disjoint shares
-    of them, of about equal cost (for rendering in n processes)."""
+    of them, of about equal cost (for rendering in n processes). `compiled`: the templates' code, compiled by
+    generator.render.precompile while the spec loaded."""
     index, count = part
     env = environment(templates)
+    if compiled:
+        env.bytecode_cache = Compiled(compiled)
     views = PythonViews(api)
     pkg = f"src/{api.package}"
     files: dict[str, str] = {}

@@ -89,7 +89,7 @@ def compile_all(environment: jinja2.Environment) -> dict[str, bytes]:
     for name in environment.list_templates(filter_func=lambda name: name.endswith(".jinja")):
         try:
             source, filename, _ = environment.loader.get_source(environment, name)
-            if "{{" not in source and "{%" not in source and "{#" not in source:
+            if name.startswith("runtime/") and "{{" not in source and "{%" not in source and "{#" not in source:
                 continue  # copied as it is, never compiled (generator.render)
             bucket = Bucket(environment, keys.get_cache_key(name, filename), keys.get_source_checksum(source))
             bucket.code = environment.compile(source, name, filename)
