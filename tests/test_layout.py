@@ -285,3 +285,41 @@ def test_fields_at_the_edge_of_the_line_are_laid_out_as_black_does(shape: str, w
             continue
         source = "class Holder:\n    " + shape.format(name=name, alias="A" * filler) + "\n"
         assert L.layout(source) == black_of(source), source
+
+
+# The endpoint declarations of group modules, whose arguments include tuples with a magic trailing comma.
+wire_names = st.text(st.sampled_from("abcdefXYZ_-{}/."), min_size=1, max_size=40)
+params = st.builds(
+    lambda n, where, style, explode: f'Param("{n}", "{where}", "{style}", {explode})',
+    wire_names,
+    st.sampled_from(["path", "query", "header"]),
+    st.sampled_from(["simple", "form", "deepObject"]),
+    st.sampled_from(["True", "False"]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.from_regex(r"_[A-Z][A-Z_]{2,50}", fullmatch=True),
+    long_classes,
+    st.lists(params, min_size=0, max_size=6),
+    st.lists(strings, min_size=0, max_size=3),
+    st.integers(0, 1),
+)
+def test_layout_matches_black_on_endpoint_declarations(
+    constant: str, model: str, parameters: list[str], security: list[str], depth: int
+) -> None:
+    arguments = ['"Op"', '"GET"', '"/v1/things/{id}"']
+    if parameters:
+        arguments.append(f"params=({', '.join(parameters)},)")
+    if security:
+        arguments.append(f"security=({', '.join(security)},)")
+    arguments.append(f"response=lambda: models.{model}")
+    indent = "    " * depth
+    body = "".join(f"{indent}    {argument},\n" for argument in arguments)
+    source = ("class Holder:\n" if depth else "") + f"{indent}{constant}: Endpoint[models.{model}] = Endpoint(\n{body}{indent})\n"
+    try:
+        laid_out = L.layout(source)
+    except L.Unsupported:
+        return
+    assert laid_out == black_of(source)

@@ -15,7 +15,7 @@ from .model import (
     Leaf,
     Line,
 )
-from .source import MAGIC_COMMA, argument_line, bare_line, tokenize
+from .source import MAGIC_COMMA, ONE_LINE_STRING, argument_line, bare_line, tokenize
 from .splits import transform_line
 
 _IMPORT = re.compile(r" *from ([\w.]+) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)((?:  # .*)?)$")
@@ -85,7 +85,7 @@ def _split_argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
     """An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own."""
     if item in _split_arguments:
         return _split_arguments[item]
-    simply = annotated(item, depth)
+    simply = annotated(item, depth) or exploded_tuple(item, depth)
     if simply is not None:
         return tuple(simply)
     leaves, end = tokenize(item, 0)
@@ -193,8 +193,10 @@ def _item(item: str, depth: int, suffix: str) -> Optional[list[str]]:
     if len(indent) + len(item) + len(suffix) <= LINE_LENGTH:
         return [indent + item + suffix]
     opening = item.find("[")
+    if opening < 0 and "(" not in item:
+        return [indent + item + suffix]  # a name or a literal longer than the line: nothing splits it
     if opening < 0 or not item.endswith("]") or len(indent) + opening + 1 > LINE_LENGTH:
-        return None  # a name or a literal longer than the line: black leaves it, and it is rare
+        return None
     body = _inside(item[opening + 1 : -1], depth + 1)
     return None if body is None else [indent + item[: opening + 1], *body, indent + "]" + suffix]
 
@@ -242,6 +244,54 @@ def _after_comma(text: str, position: int) -> bool:
     if text[position] == ",":
         return text[position + 1 : position + 2] == " " and text[position + 2 : position + 3] not in ("]", "")
     return text[position - 1] == ","
+
+
+_TUPLE_ITEM = re.compile(r"( *)((?:[a-z_]\w*=)?\()(.*),\),$")
+
+
+def exploded_tuple(item: str, depth: int) -> Optional[list[str]]:
+    """An argument that is a tuple of two or more items with a trailing comma (`params=(a, b,),`): the comma is
+    magic, so the transforms put each item on its own line, whatever the lengths. Items that do not fit, or that
+    hold anything but literals, names and calls of them, go to the transforms."""
+    match = _TUPLE_ITEM.match(item)
+    if match is None or not item.isascii():
+        return None
+    indent, head, inner = match.groups()
+    if len(indent) != 4 * depth or len(indent) + len(head) > LINE_LENGTH:
+        return None
+    items = _arguments(inner)
+    if items is None or len(items) < 2:
+        return None
+    inside = indent + "    "
+    lines = [indent + head]
+    for each in items:
+        line = f"{inside}{each},"
+        if len(line) > LINE_LENGTH or not _simple(line, 1):
+            return None
+        lines.append(line)
+    return [*lines, indent + "),"]
+
+
+def _arguments(text: str) -> Optional[list[str]]:
+    """`text` cut at its top-level commas (each followed by one space); None where it holds what would make that
+    uncertain."""
+    if bare_line(text) is None:
+        return None  # a comment, a backslash, triple quotes
+    bare = ONE_LINE_STRING.sub(lambda string: "_" * len(string.group()), text)  # same length, nothing inside
+    items: list[str] = []
+    depth = start = 0
+    for position, ch in enumerate(bare):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            if text[position + 1 : position + 2] != " ":
+                return None
+            items.append(text[start:position])
+            start = position + 2
+    items.append(text[start:])
+    return None if depth or "" in items else items
 
 
 _CLASS = re.compile(r"( *)class (\w+)\(([\w.]+)\):$")
