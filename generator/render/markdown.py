@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..ir import types as t
@@ -12,6 +13,7 @@ _LINKED_PRIMITIVES = {"date": f"{_PY_DOCS}#date-objects", "datetime": f"{_PY_DOC
 _PRIMITIVE_NAMES = {"any": "Any", "none": "None", "file": "File"}
 REQUIRED = ":heavy_check_mark:"
 NOT_REQUIRED = ":heavy_minus_sign:"
+_BACKTICKS = re.compile("`+")
 
 
 def _wrap(wrapper: str, text: str) -> str:
@@ -110,11 +112,7 @@ def values_table(enum: t.Enum) -> str:
 
 def _fence(code: str) -> str:
     """A code fence longer than any run of backticks inside the code, so nothing can close it."""
-    longest = 0
-    run = 0
-    for ch in code:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
+    longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
     return "`" * max(3, longest + 1)
 
 
