@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -173,16 +174,41 @@ def walk(root: dict[str, Any]) -> Iterator[Visit]:
 
     Children are looked up after the caller has seen the parent, so a caller may repair a node in place.
     """
+    # _children, inlined: this loop runs for every object of the document, several times per build
     stack = [Visit((), root, "document", None)]
     pop, extend = stack.pop, stack.extend
     while stack:
         visit = pop()
         yield visit
         tokens, node, kind, _ = visit
-        found = [
-            Visit(tokens + child_tokens, container[key], child_kind, kind)
-            for container, key, child_tokens, child_kind in _children(node, kind)
-        ]
+        if kind in OPAQUE_KINDS:
+            continue
+        table, other = _specs(kind)
+        lookup = table.get
+        found: list[Visit] = []
+        add = found.append
+        for name in list(node):
+            if name.startswith("x-"):
+                continue
+            spec = lookup(name, other)
+            if spec is None:
+                continue
+            value = node[name]
+            if spec.__class__ is tuple:
+                shape, child_kind = spec
+                if shape == "map" and isinstance(value, dict):
+                    for key in list(value):
+                        item = value[key]
+                        if isinstance(item, dict):
+                            add(Visit(tokens + (name, key), item, child_kind, kind))
+                    continue
+                spec = child_kind
+            if isinstance(value, dict):
+                add(Visit(tokens + (name,), value, spec, kind))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        add(Visit(tokens + (name, index), item, spec, kind))
         if found:
             found.reverse()
             extend(found)
@@ -199,6 +225,7 @@ class Ref:
     remote: bool
 
 
+@lru_cache(maxsize=1 << 14)  # every reference is parsed by bundling, by the reference check and by the value checks
 def parse_ref(ref: str) -> Ref:
     parts = urlsplit(ref)
     remote = bool(parts.scheme or parts.netloc or ref.startswith("//"))
