@@ -384,11 +384,41 @@ class _Bundler:
                 return replacement
         if kind == "schema":
             self._discriminator(node, source, src)
-        for container, key, tokens, child_kind in _children(node, kind):
-            value = container[key]
-            new = self._walk(value, child_kind, source, src + tokens, dst + tokens)
-            if new is not value:
-                container[key] = new
+        if kind in OPAQUE_KINDS:
+            return node
+        # _children, inlined (this runs for every object of the document); as there, each value is read only when its
+        # turn comes, after the children before it have been bundled and replaced
+        table, other = _specs(kind)
+        lookup = table.get
+        walk = self._walk
+        for name in list(node):
+            if name.startswith("x-"):
+                continue
+            spec = lookup(name, other)
+            if spec is None:
+                continue
+            value = node[name]
+            if spec.__class__ is tuple:
+                shape, child_kind = spec
+                if shape == "map" and isinstance(value, dict):
+                    for key in list(value):
+                        item = value[key]
+                        if isinstance(item, dict):
+                            new = walk(item, child_kind, source, src + (name, key), dst + (name, key))
+                            if new is not item:
+                                value[key] = new
+                    continue
+                spec = child_kind  # a list, or a list given where one object was expected
+            if isinstance(value, dict):
+                new = walk(value, spec, source, src + (name,), dst + (name,))
+                if new is not value:
+                    node[name] = new
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        new = walk(item, spec, source, src + (name, index), dst + (name, index))
+                        if new is not item:
+                            value[index] = new
         return node
 
     def _reference(
