@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Any
 
 from ..ir import types as t
@@ -60,12 +61,12 @@ def field_wrapper(required: bool, nullable: bool) -> str:
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     """Every column as wide as the widest cell of the whole table, one space either side."""
-    width = max(len(cell) for row in [header, *rows] for cell in row)
+    width = max(map(len, chain(header, *rows)))
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(cell.ljust(width) for cell in cells) + " |"
+        return "| " + " | ".join([cell.ljust(width) for cell in cells]) + " |"
 
-    return "\n".join([line(header), line(["-" * width] * len(header)), *(line(r) for r in rows)])
+    return "\n".join([line(header), line(["-" * width] * len(header)), *[line(r) for r in rows]])
 
 
 def fields_table(model: t.Model) -> str:
