@@ -671,7 +671,7 @@ def test_templates_compiled_while_the_spec_loads_render_what_jinja_compiles(monk
     the output is what Jinja's own compilation gives."""
     import jinja2
 
-    from generator import pipeline
+    from generator import pipeline, render
     from generator.cache import Cache
     from generator.render import precompile
 
@@ -687,9 +687,11 @@ def test_templates_compiled_while_the_spec_loads_render_what_jinja_compiles(monk
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
     monkeypatch.setattr(pipeline, "_PARALLEL_FROM", 10**9)  # render here, where the count is seen
+    monkeypatch.setattr(render, "_builtin_environment", None)  # as in a new process
     precompiled = pipeline.build(source, cache=Cache(None))
     assert compiled_here == []
     monkeypatch.setattr(precompile, "start", lambda environment: None)
+    monkeypatch.setattr(render, "_builtin_environment", None)
     compiled_by_jinja = pipeline.build(source, cache=Cache(None))
     assert compiled_here  # the check above could fail
     assert precompiled.files == compiled_by_jinja.files

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+from functools import lru_cache
 
 # Attributes of pydantic.BaseModel a field must not shadow. Written out rather than read from the
 # installed pydantic so that the output does not depend on the machine that generates it.
@@ -44,14 +45,20 @@ _RESERVED_MODULES = frozenset({"importlib", "annotations"})
 # Words inside one chunk: "HTTPCode" → HTTP, Code; "createdAt" → created, At. Letters beyond ASCII
 # count as lower case, so "café" and "名前" stay whole.
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][^\W_A-Z])|[A-Z]?[^\W_A-Z]+|[A-Z]+")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+# The same names are spelled over and over (a property name in every schema that has it, a schema name in every
+# reference): the functions below are pure, so each remembers its recent answers.
+_remembered = lru_cache(maxsize=1 << 15)
 
 
 def _ascii_words(text: str) -> list[str]:
     # NFKC first: it is how Python itself normalises identifiers.
     normalized = unicodedata.normalize("NFKC", text)
-    return [c for c in re.split(r"[\W_]+", normalized) if c]
+    return [c for c in _SEPARATORS.split(normalized) if c]
 
 
+@_remembered
 def pascal(text: str) -> str:
     """`chat_completion` → `ChatCompletion`; `FTModelOut` stays; `model-list` → `ModelList`."""
     parts = _ascii_words(text)
@@ -67,18 +74,21 @@ def _snake_words(text: str) -> list[str]:
     return words
 
 
+@_remembered
 def snake(text: str) -> str:
     """`createdAt` → `created_at`; `HTTPCode` → `http_code`; `a.b-c` → `a_b_c`."""
     return _identifier("_".join(_snake_words(text)), prefix="field")
 
 
+@_remembered
 def upper_snake(text: str) -> str:
     """An enum member name; the caller deals with a leading digit or an empty result."""
     return "_".join(_snake_words(text)).upper()
 
 
 def _identifier(name: str, prefix: str) -> str:
-    name = "".join(ch for ch in name if ch.isidentifier() or ch.isdigit() or ch == "_")
+    if not (name.isascii() and name.isidentifier()):  # else every character is a letter, a digit or "_": all kept
+        name = "".join(ch for ch in name if ch.isidentifier() or ch.isdigit() or ch == "_")
     if not name:
         return prefix
     if not name[0].isidentifier():
@@ -88,6 +98,7 @@ def _identifier(name: str, prefix: str) -> str:
     return name
 
 
+@_remembered
 def field_name(wire: str) -> str:
     # Soft keywords (match, case, type) are valid names: leaving them alone also keeps the output
     # the same whichever Python version runs gen.
@@ -137,6 +148,7 @@ def unique(names: list[str], sep: str = "_") -> list[str]:
     return out
 
 
+@_remembered
 def module_name(name: str) -> str:
     """The module of a declaration: its name in lower case, never a keyword nor the name itself."""
     module = name.lower()
@@ -150,6 +162,7 @@ def module_name(name: str) -> str:
 _OWN_ATTRIBUTES = frozenset({"close", "aclose", "hooks"})
 
 
+@_remembered
 def attribute_name(text: str) -> str:
     """A group's attribute on the SDK (`client.fine_tuning`): snake_case, never a keyword."""
     name = snake(text)

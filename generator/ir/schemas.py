@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from typing import Any, Iterator
+from urllib.parse import unquote
 
 from ..problems import Problem, escape_pointer_token
 from . import types as t
@@ -31,8 +32,8 @@ def _is_null_schema(s: Any) -> bool:
 
 
 def _decode_token(token: str) -> str:
-    from urllib.parse import unquote
-
+    if "%" not in token and "~" not in token:
+        return token
     return unquote(token).replace("~1", "/").replace("~0", "~")
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..problems import BuildError, Problem, pointer
@@ -102,27 +103,8 @@ class Child:
 
 def children(node: dict[str, Any], kind: str) -> Iterator[Child]:
     """The objects directly inside `node` that can hold references, in document order."""
-    for name in list(node):
-        if name.startswith("x-"):
-            continue
-        spec = _field_spec(kind, name)
-        if spec is None:
-            continue
-        value = node[name]
-        if isinstance(spec, tuple):
-            shape, child_kind = spec
-            if shape == "map" and isinstance(value, dict):
-                for key in list(value):
-                    if isinstance(value[key], dict):
-                        yield Child(value, key, (name, key), child_kind)
-                continue
-            spec = child_kind  # a list, or a list given where one object was expected
-        if isinstance(value, dict):
-            yield Child(node, name, (name,), spec)
-        elif isinstance(value, list):  # `items: [..]` and the like are repaired or reported elsewhere
-            for index, item in enumerate(value):
-                if isinstance(item, dict):
-                    yield Child(value, index, (name, index), spec)
+    for container, key, tokens, child_kind in _children(node, kind):
+        yield Child(container, key, tokens, child_kind)
 
 
 def _field_spec(kind: str, name: str) -> Any:
@@ -138,8 +120,49 @@ def _field_spec(kind: str, name: str) -> Any:
     return "other"
 
 
-@dataclass(frozen=True)
-class Visit:
+# _field_spec, tabulated: kind -> (spec of each name listed, spec of every other name). Built on first use of a kind.
+_SPECS: dict[str, tuple[dict[str, Any], Any]] = {}
+
+
+def _specs(kind: str) -> tuple[dict[str, Any], Any]:
+    found = _SPECS.get(kind)
+    if found is None:
+        names = set(FIELDS.get(kind, {})) | DATA_KEYS | {"$ref"}
+        found = _SPECS[kind] = ({name: _field_spec(kind, name) for name in names}, _field_spec(kind, "\0other"))
+    return found
+
+
+def _children(node: dict[str, Any], kind: str) -> Iterator[tuple[Any, Any, tuple[str | int, ...], str]]:
+    """`children` as (container, key, tokens, kind) tuples. Like it, each value is read only when its turn comes,
+    so that a caller may replace the children already seen."""
+    if kind in OPAQUE_KINDS:
+        return
+    table, other = _specs(kind)
+    lookup = table.get
+    for name in list(node):
+        if name.startswith("x-"):
+            continue
+        spec = lookup(name, other)
+        if spec is None:
+            continue
+        value = node[name]
+        if spec.__class__ is tuple:
+            shape, child_kind = spec
+            if shape == "map" and isinstance(value, dict):
+                for key in list(value):
+                    if isinstance(value[key], dict):
+                        yield value, key, (name, key), child_kind
+                continue
+            spec = child_kind  # a list, or a list given where one object was expected
+        if isinstance(value, dict):
+            yield node, name, (name,), spec
+        elif isinstance(value, list):  # `items: [..]` and the like are repaired or reported elsewhere
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield value, index, (name, index), spec
+
+
+class Visit(NamedTuple):
     tokens: tuple[str | int, ...]  # from the document root
     node: dict[str, Any]
     kind: str
@@ -151,15 +174,44 @@ def walk(root: dict[str, Any]) -> Iterator[Visit]:
 
     Children are looked up after the caller has seen the parent, so a caller may repair a node in place.
     """
+    # _children, inlined: this loop runs for every object of the document, several times per build
     stack = [Visit((), root, "document", None)]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        visit = stack.pop()
+        visit = pop()
         yield visit
-        found = [
-            Visit(visit.tokens + child.tokens, child.value, child.kind, visit.kind)
-            for child in children(visit.node, visit.kind)
-        ]
-        stack.extend(reversed(found))
+        tokens, node, kind, _ = visit
+        if kind in OPAQUE_KINDS:
+            continue
+        table, other = _specs(kind)
+        lookup = table.get
+        found: list[Visit] = []
+        add = found.append
+        for name in list(node):
+            if name.startswith("x-"):
+                continue
+            spec = lookup(name, other)
+            if spec is None:
+                continue
+            value = node[name]
+            if spec.__class__ is tuple:
+                shape, child_kind = spec
+                if shape == "map" and isinstance(value, dict):
+                    for key in list(value):
+                        item = value[key]
+                        if isinstance(item, dict):
+                            add(Visit(tokens + (name, key), item, child_kind, kind))
+                    continue
+                spec = child_kind
+            if isinstance(value, dict):
+                add(Visit(tokens + (name,), value, spec, kind))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        add(Visit(tokens + (name, index), item, spec, kind))
+        if found:
+            found.reverse()
+            extend(found)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -173,6 +225,7 @@ class Ref:
     remote: bool
 
 
+@lru_cache(maxsize=1 << 14)  # every reference is parsed by bundling, by the reference check and by the value checks
 def parse_ref(ref: str) -> Ref:
     parts = urlsplit(ref)
     remote = bool(parts.scheme or parts.netloc or ref.startswith("//"))
@@ -213,6 +266,15 @@ def resolve(data: Any, tokens: tuple[str, ...]) -> Any:
 class Sources:
     root_display: str
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # root pointer -> (file, pointer in file)
+    # (document, walk(document)) as repair() walked it, repairs made: what every later walk of the unchanged document
+    # would see, so that validation and the value checks need not walk it again.
+    walked: tuple[dict[str, Any], list[Visit]] | None = field(default=None, repr=False, compare=False)
+
+    def visits(self, root: dict[str, Any]) -> Iterable[Visit]:
+        """walk(root), read from the record of the last walk when it is of the same document."""
+        if self.walked is not None and self.walked[0] is root:
+            return self.walked[1]
+        return walk(root)
 
     def record(self, where: tuple[str | int, ...], display: str, source_pointer: str) -> None:
         self.origins[pointer(*where)] = (display, source_pointer)
@@ -247,7 +309,9 @@ def bundle(root: Source) -> tuple[Sources, list[Problem]]:
         return bundler.sources, [Problem(root.display, "", "references nest too deeply to bundle")]
     problems = list(dict.fromkeys(bundler.problems))  # a reference may be looked at twice; report it once
     if not problems:
-        problems = _check_local_refs(root.data, bundler.sources)
+        # With no other file read, bundling changed nothing: its walk met every reference of the result, in order.
+        single_file = len(bundler.files) == 1 and not bundler.hoisted
+        problems = _check_local_refs(root.data, bundler.sources, bundler.references if single_file else None)
     return bundler.sources, problems
 
 
@@ -271,6 +335,7 @@ class _Bundler:
         self.hoisted_refs: dict[tuple[Path, tuple[str, ...]], str] = {}
         self.queue: list[tuple[dict[str, Any], Source, tuple[str | int, ...], tuple[str | int, ...]]] = []
         self.inlining: set[tuple[Path, tuple[str, ...]]] = set()
+        self.references: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []  # (where in the result, object)
         components = root.data.get("components")
         existing = components.get("schemas") if isinstance(components, dict) else None
         self.taken = set(existing) if isinstance(existing, dict) else set()
@@ -313,16 +378,47 @@ class _Bundler:
     ) -> Any:
         """Bundle `node`, found at `src` in `source` and placed at `dst` in the result; returns its replacement."""
         if isinstance(node.get("$ref"), str):
+            self.references.append((dst, node))
             replacement = self._reference(node, kind, source, src, dst)
             if replacement is not node:
                 return replacement
         if kind == "schema":
             self._discriminator(node, source, src)
-        for child in children(node, kind):
-            value = child.value
-            new = self._walk(value, child.kind, source, src + child.tokens, dst + child.tokens)
-            if new is not value:
-                child.container[child.key] = new  # type: ignore[index]
+        if kind in OPAQUE_KINDS:
+            return node
+        # _children, inlined (this runs for every object of the document); as there, each value is read only when its
+        # turn comes, after the children before it have been bundled and replaced
+        table, other = _specs(kind)
+        lookup = table.get
+        walk = self._walk
+        for name in list(node):
+            if name.startswith("x-"):
+                continue
+            spec = lookup(name, other)
+            if spec is None:
+                continue
+            value = node[name]
+            if spec.__class__ is tuple:
+                shape, child_kind = spec
+                if shape == "map" and isinstance(value, dict):
+                    for key in list(value):
+                        item = value[key]
+                        if isinstance(item, dict):
+                            new = walk(item, child_kind, source, src + (name, key), dst + (name, key))
+                            if new is not item:
+                                value[key] = new
+                    continue
+                spec = child_kind  # a list, or a list given where one object was expected
+            if isinstance(value, dict):
+                new = walk(value, spec, source, src + (name,), dst + (name,))
+                if new is not value:
+                    node[name] = new
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        new = walk(item, spec, source, src + (name, index), dst + (name, index))
+                        if new is not item:
+                            value[index] = new
         return node
 
     def _reference(
@@ -438,15 +534,19 @@ class _Bundler:
         self.problems.append(Problem(source.display, pointer(*src), message))
 
 
-def _check_local_refs(root: dict[str, Any], sources: Sources) -> list[Problem]:
-    """Every reference must resolve, and a chain of references must end in something that is not a reference."""
+def _check_local_refs(
+    root: dict[str, Any], sources: Sources, found: list[tuple[tuple[str | int, ...], dict[str, Any]]] | None = None
+) -> list[Problem]:
+    """Every reference must resolve, and a chain of references must end in something that is not a reference.
+
+    `found`: the objects holding a `$ref` and where they are, in document order, when already known."""
     problems: list[Problem] = []
     settled: set[str] = set()  # pointers of references whose chains are known to end (or were reported)
-    for visit in walk(root):
-        ref = visit.node.get("$ref")
+    for tokens, node in found if found is not None else ((visit.tokens, visit.node) for visit in walk(root)):
+        ref = node.get("$ref")
         if not isinstance(ref, str):
             continue
-        here = pointer(*visit.tokens)
+        here = pointer(*tokens)
         parsed = parse_ref(ref)
         if parsed.remote or parsed.file:
             continue  # reported while bundling

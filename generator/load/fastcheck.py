@@ -54,6 +54,7 @@ class Compiler:
         self.root = root
         self.draft4 = draft4
         self.checks: dict[int, Check] = {}
+        self.evaluators: dict[int, Callable[[dict[str, Any]], set[str]]] = {}
         self.anchors: dict[str, Any] = {}  # $dynamicAnchor name → node
         self._find_anchors(root)
 
@@ -144,10 +145,17 @@ class Compiler:
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             return _never
-        tests = [self._type_test(n) for n in names]
+        tests = tuple(self._type_test(n) for n in names)
         if len(tests) == 1:
             return tests[0]
-        return lambda instance: any(test(instance) for test in tests)
+
+        def any_type(instance: Any) -> bool:
+            for test in tests:
+                if test(instance):
+                    return True
+            return False
+
+        return any_type
 
     def _type_test(self, name: str) -> Check:
         draft4 = self.draft4
@@ -175,24 +183,41 @@ class Compiler:
         if not isinstance(value, list):
             return _never
         options = list(value)
+        if options and all(type(option) is str for option in options):
+            # equal() of a string and anything is ==, and no other JSON value equals a string
+            strings = frozenset(options)
+            return lambda x: isinstance(x, str) and x in strings
         return lambda x: any(equal(x, option) for option in options)
 
     def _k_const(self, value: Any, schema: dict[str, Any]) -> Check:
+        if type(value) is str:
+            return lambda x: isinstance(x, str) and x == value
         return lambda x: equal(x, value)
 
     def _k_required(self, value: Any, schema: dict[str, Any]) -> Check:
         if not isinstance(value, list):
             return _never
         names = tuple(value)
+        if all(type(name) is str for name in names):
+            wanted = frozenset(names)
+            return lambda x: not isinstance(x, dict) or x.keys() >= wanted
         return lambda x: not isinstance(x, dict) or all(name in x for name in names)
 
     def _k_properties(self, value: Any, schema: dict[str, Any]) -> Check:
         if not isinstance(value, dict):
             return _never
         pairs = tuple((name, self.check(sub)) for name, sub in value.items())
+        lookup = dict(pairs).get
+        count = len(pairs)
 
         def properties(x: Any) -> bool:
             if isinstance(x, dict):
+                if len(x) < count:  # the same verdict, from the instance's side: it has fewer keys
+                    for name, item in x.items():
+                        check = lookup(name)
+                        if check is not None and not check(item):
+                            return False
+                    return True
                 for name, check in pairs:
                     if name in x and not check(x[name]):
                         return False
@@ -204,6 +229,9 @@ class Compiler:
         if not isinstance(value, dict):
             return _never
         pairs = tuple((re.compile(pattern), self.check(sub)) for pattern, sub in value.items())
+        pairs = tuple((pattern, check) for pattern, check in pairs if check is not _always)  # `^x-: {}` checks nothing
+        if not pairs:
+            return _always
 
         def pattern_properties(x: Any) -> bool:
             if isinstance(x, dict):
@@ -223,6 +251,17 @@ class Compiler:
             else ()
         )
         check = self.check(value)
+        if check is _never and len(patterns) == 1:  # `additionalProperties: false` beside `^x-` (OpenAPI 3.0)
+            search = patterns[0].search
+
+            def no_others(x: Any) -> bool:
+                if isinstance(x, dict):
+                    for name in x:
+                        if name not in known and not search(name):
+                            return False
+                return True
+
+            return no_others
 
         def additional(x: Any) -> bool:
             if isinstance(x, dict):
@@ -237,10 +276,11 @@ class Compiler:
 
     def _k_unevaluatedProperties(self, value: Any, schema: dict[str, Any]) -> Check:
         check = self.check(value)
+        evaluated = self.evaluator(schema)
 
         def unevaluated(x: Any) -> bool:
             if isinstance(x, dict):
-                seen = self.evaluated(schema, x)
+                seen = evaluated(x)
                 for name, item in x.items():
                     if name not in seen and not check(item):
                         return False
@@ -250,50 +290,96 @@ class Compiler:
 
     def evaluated(self, schema: Any, instance: dict[str, Any]) -> set[str]:
         """The properties jsonschema counts as evaluated by `schema` (its find_evaluated_property_keys_by_schema)."""
+        return self.evaluator(schema)(instance)
+
+    def evaluator(self, schema: Any) -> Callable[[dict[str, Any]], set[str]]:
+        """`evaluated` for one schema, compiled like a check: references resolved and patterns compiled once."""
+        key = id(schema)
+        found = self.evaluators.get(key)
+        if found is not None:
+            return found
+        cell: list[Callable[[dict[str, Any]], set[str]]] = []
+        self.evaluators[key] = lambda instance: cell[0](instance)  # while compiling: recursion through $ref
+        built = self._build_evaluator(schema)
+        cell.append(built)
+        self.evaluators[key] = built
+        return built
+
+    def _build_evaluator(self, schema: Any) -> Callable[[dict[str, Any]], set[str]]:
         if not isinstance(schema, dict):
-            return set()
-        keys: set[str] = set()
+            return lambda instance: set()
+        # Each part gives some of the keys; their union is the answer (the order they are found in does not matter).
+        parts: list[Callable[[dict[str, Any]], Any]] = []
         for keyword in ("$ref", "$dynamicRef"):
             if keyword in schema:
                 target = (
                     self.resolve(schema[keyword]) if keyword == "$ref" else self.anchors.get(str(schema[keyword])[1:])
                 )
-                keys |= self.evaluated(target, instance)
+                parts.append(self.evaluator(target))
         properties = schema.get("properties")
         if isinstance(properties, dict):
-            keys |= properties.keys() & instance.keys()
+            names = properties.keys()
+            parts.append(lambda instance: names & instance.keys())
         for keyword in ("additionalProperties", "unevaluatedProperties"):
             if keyword in schema:
                 check = self.check(schema[keyword])
-                keys.update(name for name, item in instance.items() if check(item))
+                parts.append(lambda instance, check=check: {name for name, item in instance.items() if check(item)})
         patterns = schema.get("patternProperties")
         if isinstance(patterns, dict):
-            for name in instance:
-                if any(re.search(pattern, name) for pattern in patterns):
-                    keys.add(name)
+            compiled = tuple(re.compile(pattern) for pattern in patterns)
+            if len(compiled) == 1:
+                search = compiled[0].search
+                parts.append(lambda instance: {name for name in instance if search(name)})
+            else:
+                parts.append(lambda instance: {name for name in instance if any(p.search(name) for p in compiled)})
         dependent = schema.get("dependentSchemas")
         if isinstance(dependent, dict):
-            for name, sub in dependent.items():
-                if name in instance:
-                    keys |= self.evaluated(sub, instance)
+            pairs = tuple((name, self.evaluator(sub)) for name, sub in dependent.items())
+            parts.append(
+                lambda instance: set().union(*(evaluate(instance) for name, evaluate in pairs if name in instance))
+            )
         for keyword in ("allOf", "oneOf", "anyOf"):
-            for sub in schema.get(keyword, []) or []:
-                if self.check(sub)(instance):
-                    keys |= self.evaluated(sub, instance)
+            subs = tuple((self.check(sub), self.evaluator(sub)) for sub in schema.get(keyword, []) or [])
+            if subs:
+                parts.append(
+                    lambda instance, subs=subs: set().union(
+                        *(evaluate(instance) for check, evaluate in subs if check(instance))
+                    )
+                )
         if "if" in schema:
-            if self.check(schema["if"])(instance):
-                keys |= self.evaluated(schema["if"], instance)
-                if "then" in schema:
-                    keys |= self.evaluated(schema["then"], instance)
-            elif "else" in schema:
-                keys |= self.evaluated(schema["else"], instance)
-        return keys
+            condition, if_keys = self.check(schema["if"]), self.evaluator(schema["if"])
+            then_keys = self.evaluator(schema["then"]) if "then" in schema else None
+            else_keys = self.evaluator(schema["else"]) if "else" in schema else None
+
+            def conditional(instance: dict[str, Any]) -> set[str]:
+                if condition(instance):
+                    return if_keys(instance) | then_keys(instance) if then_keys is not None else if_keys(instance)
+                return else_keys(instance) if else_keys is not None else set()
+
+            parts.append(conditional)
+        steps = tuple(parts)
+
+        def evaluated(instance: dict[str, Any]) -> set[str]:
+            keys: set[str] = set()
+            for step in steps:
+                keys |= step(instance)
+            return keys
+
+        return evaluated
 
     def _k_items(self, value: Any, schema: dict[str, Any]) -> Check:
         if isinstance(value, list) or "prefixItems" in schema:
             return _never  # tuple forms: not needed for the OpenAPI schemas
         check = self.check(value)
-        return lambda x: not isinstance(x, list) or all(check(item) for item in x)
+
+        def items(x: Any) -> bool:
+            if isinstance(x, list):
+                for item in x:
+                    if not check(item):
+                        return False
+            return True
+
+        return items
 
     def _k_contains(self, value: Any, schema: dict[str, Any]) -> Check:
         check = self.check(value)
@@ -381,14 +467,28 @@ class Compiler:
     def _k_allOf(self, value: Any, schema: dict[str, Any]) -> Check:
         if not isinstance(value, list):
             return _never
-        checks = [self.check(sub) for sub in value]
-        return lambda x: all(check(x) for check in checks)
+        checks = tuple(self.check(sub) for sub in value)
+
+        def all_of(x: Any) -> bool:
+            for check in checks:
+                if not check(x):
+                    return False
+            return True
+
+        return all_of
 
     def _k_anyOf(self, value: Any, schema: dict[str, Any]) -> Check:
         if not isinstance(value, list):
             return _never
-        checks = [self.check(sub) for sub in value]
-        return lambda x: any(check(x) for check in checks)
+        checks = tuple(self.check(sub) for sub in value)
+
+        def any_of(x: Any) -> bool:
+            for check in checks:
+                if check(x):
+                    return True
+            return False
+
+        return any_of
 
     def _k_oneOf(self, value: Any, schema: dict[str, Any]) -> Check:
         if not isinstance(value, list):

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..problems import Problem, pointer
-from .bundle import Sources, walk
+from .bundle import Sources, Visit
 from .fastcheck import Check, compile_schema
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ _META_BASE = "https://json-schema.org/draft/2020-12/"
 
 def validate(root: dict[str, Any], version: tuple[int, int], sources: Sources) -> list[Problem]:
     found: dict[tuple[str, str], None] = {}  # ordered set: (pointer, message)
-    for tokens, error in _errors(root, version):
+    for tokens, error in _errors(root, version, sources.visits(root)):
         found[(pointer(*tokens), _message(error))] = None
     ordered = sorted(found)
     warnings = [sources.problem(where, message, warning=True) for where, message in ordered[:MAX_WARNINGS]]
@@ -40,7 +40,9 @@ def validate(root: dict[str, Any], version: tuple[int, int], sources: Sources) -
     return warnings
 
 
-def _errors(root: dict[str, Any], version: tuple[int, int]) -> Iterator[tuple[tuple[Any, ...], ValidationError]]:
+def _errors(
+    root: dict[str, Any], version: tuple[int, int], visits: Iterable[Visit]
+) -> Iterator[tuple[tuple[Any, ...], ValidationError]]:
     # jsonschema runs only where the compiled yes/no check says "no": it is there to say what is wrong, and where.
     if not _passes(_document_check(version), root):
         yield from _each(_document_validator(version), root, ())
@@ -48,7 +50,7 @@ def _errors(root: dict[str, Any], version: tuple[int, int]) -> Iterator[tuple[tu
         # The 3.1 and 3.2 document schemas leave Schema Objects alone; the JSON Schema meta-schema checks them. Only
         # the outermost schema of each nest is needed: the meta-schema descends into subschemas itself.
         meta = _meta_check()
-        for visit in walk(root):
+        for visit in visits:
             if visit.kind == "schema" and visit.parent_kind != "schema" and not _passes(meta, visit.node):
                 yield from _each(_meta_validator(), visit.node, visit.tokens)
 

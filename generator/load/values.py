@@ -15,7 +15,7 @@ import re
 from typing import Any, Iterator
 
 from ..problems import Problem, pointer
-from .bundle import MISSING, Sources, parse_ref, resolve, walk
+from .bundle import MISSING, Sources, parse_ref, resolve
 
 MAX_WARNINGS = 100
 _MAX_REPR = 60
@@ -37,9 +37,11 @@ _TYPES: dict[str, Any] = {
 
 def check_values(root: dict[str, Any], version: tuple[int, int], sources: Sources) -> list[Problem]:
     found: list[tuple[str, str]] = []
-    for visit in walk(root):
+    for visit in sources.visits(root):
         node = visit.node
         if visit.kind == "schema":
+            if "default" not in node and "example" not in node and "examples" not in node:
+                continue  # nothing to check (most schemas): no need to follow its references
             checks: Iterator[tuple[tuple[Any, ...], Any]] = _schema_values(node, version)
             schema: Any = node
         elif visit.kind in ("parameter", "header", "media_type") and "example" in node:

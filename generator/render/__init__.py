@@ -8,7 +8,7 @@ import jinja2
 
 from ..ir import types as t
 from . import markdown, text
-from .client import group_view, operation_doc, readme_view
+from .client import GroupDocs, readme_view
 from .precompile import Compiled
 from .python import PythonViews, sdk_view
 
@@ -38,6 +38,8 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        # One render never sees a template change: no need to stat its file at every use (and include).
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -56,6 +58,21 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     return env
 
 
+_builtin_environment: jinja2.Environment | None = None
+
+
+def _environment(overrides: Path | None) -> jinja2.Environment:
+    """Gen's own templates are compiled once per process, not once per API, unless a file of theirs has changed
+    since. A user's folder is read afresh for every render: a template may be added to it between two builds."""
+    global _builtin_environment
+    if overrides is not None:
+        return environment(overrides)
+    env = _builtin_environment
+    if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
+        env = _builtin_environment = environment()
+    return env
+
+
 def render(
     api: t.Api, templates: Path | None = None, part: tuple[int, int] = (0, 1), compiled: dict[str, bytes] | None = None
 ) -> dict[str, str]:
@@ -63,7 +80,7 @@ def render(
     of them, of about equal cost (for rendering in n processes). `compiled`: the templates' code, compiled by
     generator.render.precompile while the spec loaded."""
     index, count = part
-    env = environment(templates)
+    env = _environment(templates)
     if compiled:
         env.bytecode_cache = Compiled(compiled)
     views = PythonViews(api)
@@ -86,11 +103,11 @@ def render(
             emit(f"{pkg}/models/{decl.module}.py", f"models/{decl.kind}.py.jinja", view=view, decl=decl)
             emit(f"docs/models/{decl.module}.md", f"docs/{decl.kind}.md.jinja", decl=decl)
     declarations = {d.name: d for d in api.declarations}
+    group_docs = GroupDocs(api, declarations)
     for group in groups:
         if id(group) in mine:
-            gview = group_view(group, declarations)
+            gview, docs = group_docs(group)
             emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
-            docs = [operation_doc(o, api, declarations, group) for o in gview.operations]
             emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
     if index != count - 1:
         return files
@@ -108,7 +125,7 @@ def render(
         else:
             files[path] = source  # what Jinja would render, without compiling a template that takes no input
     emit("pyproject.toml", "project/pyproject.toml.jinja")
-    emit("README.md", "project/README.md.jinja", view=readme_view(api, {d.name: d for d in api.declarations}))
+    emit("README.md", "project/README.md.jinja", view=readme_view(api, declarations, group_docs))
     return dict(sorted(files.items()))
 
 

@@ -254,8 +254,8 @@ class GroupView:
     typing_names: tuple[str, ...]
 
 
-def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupView:
-    enums = _enums(declarations)
+def group_view(group: t.Group, declarations: dict[str, t.Declaration], enums: Any = None) -> GroupView:
+    enums = enums if enums is not None else _enums(declarations)
     operations = tuple(operation_view(op, declarations, enums) for op in group.operations)
     source = " ".join(a.annotation for v in operations for a in v.arguments) + " ".join(v.returns for v in operations)
     names = tuple(n for n in ("Any", "Dict", "List", "Literal", "Sequence", "Union") if n + "[" in source or n + "," in source or f"{n}]" in source)
@@ -349,16 +349,39 @@ class ReadmeView:
     first_error: str | None
 
 
-def readme_view(api: t.Api, declarations: dict[str, t.Declaration]) -> ReadmeView:
+class GroupDocs:
+    """Each group's view and the docs of its operations, built once per render: the group module, its page and
+    the README all show them."""
+
+    def __init__(self, api: t.Api, declarations: dict[str, t.Declaration]) -> None:
+        self.api = api
+        self.declarations = declarations
+        self.enums = _enums(declarations)
+        # keyed by identity (groups are compared field by field otherwise); the view holds the group, so its id
+        # is not reused while the entry exists
+        self._built: dict[int, tuple[GroupView, tuple[OperationDoc, ...]]] = {}
+
+    def __call__(self, group: t.Group) -> tuple[GroupView, tuple[OperationDoc, ...]]:
+        found = self._built.get(id(group))
+        if found is None:
+            view = group_view(group, self.declarations, self.enums)
+            docs = tuple(operation_doc(o, self.api, self.declarations, group) for o in view.operations)
+            self._built[id(group)] = found = (view, docs)
+        return found
+
+
+def readme_view(
+    api: t.Api, declarations: dict[str, t.Declaration], group_docs: GroupDocs | None = None
+) -> ReadmeView:
     from . import markdown
 
+    group_docs = group_docs if group_docs is not None else GroupDocs(api, declarations)
     groups = []
     stack = list(api.groups)
     while stack:
         group = stack.pop(0)
         stack[:0] = list(group.children)
-        view = group_view(group, declarations)
-        groups.append((group, tuple(operation_doc(o, api, declarations, group) for o in view.operations)))
+        groups.append((group, group_docs(group)[1]))
     docs = [d for _, ds in groups for d in ds]
     plain = [d for d in docs if d.view.runner == "call" and d.view.returns not in ("None", "httpx.Response")]
     streaming = next((d for d in docs if d.view.runner == "stream"), None)

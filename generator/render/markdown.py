@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from itertools import chain
 from typing import Any
 
 from ..ir import types as t
@@ -12,6 +14,7 @@ _LINKED_PRIMITIVES = {"date": f"{_PY_DOCS}#date-objects", "datetime": f"{_PY_DOC
 _PRIMITIVE_NAMES = {"any": "Any", "none": "None", "file": "File"}
 REQUIRED = ":heavy_check_mark:"
 NOT_REQUIRED = ":heavy_minus_sign:"
+_BACKTICKS = re.compile("`+")
 
 
 def _wrap(wrapper: str, text: str) -> str:
@@ -58,12 +61,12 @@ def field_wrapper(required: bool, nullable: bool) -> str:
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     """Every column as wide as the widest cell of the whole table, one space either side."""
-    width = max(len(cell) for row in [header, *rows] for cell in row)
+    width = max(map(len, chain(header, *rows)))
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(cell.ljust(width) for cell in cells) + " |"
+        return "| " + " | ".join([cell.ljust(width) for cell in cells]) + " |"
 
-    return "\n".join([line(header), line(["-" * width] * len(header)), *(line(r) for r in rows)])
+    return "\n".join([line(header), line(["-" * width] * len(header)), *[line(r) for r in rows]])
 
 
 def fields_table(model: t.Model) -> str:
@@ -110,11 +113,7 @@ def values_table(enum: t.Enum) -> str:
 
 def _fence(code: str) -> str:
     """A code fence longer than any run of backticks inside the code, so nothing can close it."""
-    longest = 0
-    run = 0
-    for ch in code:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
+    longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
     return "`" * max(3, longest + 1)
 
 

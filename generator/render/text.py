@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Callable
 
 # Characters that may not stand raw inside a Python string literal (or would confuse an editor).
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp", "Co", "Cn"})
@@ -20,12 +21,26 @@ def _escape_char(ch: str) -> str:
     return f"\\U{code:08x}"
 
 
+def _per_text(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`function` remembering its results for the most recent texts (a `str`, nothing else): the same names and
+    descriptions are spelled several times over (a field in its model, its TypedDict, its docs and every operation
+    that takes it)."""
+    remembered = functools.lru_cache(maxsize=_REMEMBERED)(function)
+
+    @functools.wraps(function)
+    def cached(text: Any) -> str:
+        return remembered(text) if type(text) is str else function(text)
+
+    return cached
+
+
+_REMEMBERED = 1 << 14
+
+
 def py_literal(value: Any) -> str:
     """A Python literal that evaluates to `value` (str, int, float, bool or None)."""
     if isinstance(value, str):
-        # black's choice: double quotes unless single quotes need fewer escapes.
-        quote = "'" if value.count('"') > value.count("'") else '"'
-        return quote + _escape_body(value, quote=quote) + quote
+        return _str_literal(value)
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):
@@ -37,12 +52,36 @@ def py_literal(value: Any) -> str:
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
+# The ASCII characters that may not stand raw (all of category Cc), and every character beyond ASCII (decided one by
+# one, once per process).
+_ASCII_UNSAFE = re.compile("[\x00-\x1f\x7f]")
+_BEYOND_ASCII = re.compile("[^\x00-\x7f]")
+_UNSAFE_BEYOND_ASCII: dict[str, bool] = {}
+
+
+@_per_text
+def _str_literal(value: str) -> str:
+    # black's choice: double quotes unless single quotes need fewer escapes.
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    return quote + _escape_body(value, quote=quote) + quote
+
+
 def _unsafe(text: str) -> dict[int, str]:
-    """Escapes for the characters of `text` that may not stand raw. Looked up once per distinct character: spec
-    text runs to megabytes, and a loop over every character was a fifth of a cold build."""
+    """Escapes for the characters of `text` that may not stand raw. Found by regular expression rather than a loop
+    over the characters: spec text runs to megabytes, and a loop over every character was a fifth of a cold build."""
     if text.isascii():
-        return {ord(ch): _escape_char(ch) for ch in set(text) if ch < " " or ch == "\x7f"}
-    return {ord(ch): _escape_char(ch) for ch in set(text) if unicodedata.category(ch) in _UNSAFE_CATEGORIES}
+        if text.isprintable():  # for ASCII: no control character
+            return {}
+        return {ord(ch): _escape_char(ch) for ch in set(_ASCII_UNSAFE.findall(text))}
+    found = set(_ASCII_UNSAFE.findall(text))
+    verdicts = _UNSAFE_BEYOND_ASCII
+    for ch in set(_BEYOND_ASCII.findall(text)):
+        unsafe = verdicts.get(ch)
+        if unsafe is None:
+            unsafe = verdicts[ch] = unicodedata.category(ch) in _UNSAFE_CATEGORIES
+        if unsafe:
+            found.add(ch)
+    return {ord(ch): _escape_char(ch) for ch in found}
 
 
 def _escape_body(text: str, quote: str) -> str:
@@ -56,6 +95,7 @@ def _escape_body(text: str, quote: str) -> str:
 _QUOTE_RUNS = re.compile(r'"{3,}|"+\Z')
 
 
+@_per_text
 def docstring(text: str) -> str:
     """A triple-quoted literal holding `text`; nothing in it can end the string early."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -67,6 +107,7 @@ def docstring(text: str) -> str:
     return '"""' + body + '"""'
 
 
+@_per_text
 def md_inline(text: str) -> str:
     """Text for one Markdown table cell: no line breaks, no cell separators, no raw HTML."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -86,6 +127,7 @@ def _md_table(text: str) -> dict[int, str]:
     return table
 
 
+@_per_text
 def code_span(text: str) -> str:
     """`text` as inline code in a table cell: delimited by more backticks than any run inside it."""
     body = md_inline(text)
@@ -96,6 +138,7 @@ def code_span(text: str) -> str:
     return f"{fence}{body}{fence}"
 
 
+@_per_text
 def md_block(text: str) -> str:
     """A description as Markdown (OpenAPI descriptions are CommonMark), unable to break the page:
     no raw HTML, no headings, table rows or code fences of its own (an unclosed fence would swallow
@@ -111,6 +154,7 @@ def md_block(text: str) -> str:
     return "\n".join(lines).translate(_md_table(text))
 
 
+@_per_text
 def example_cell(value: Any) -> str:
     if isinstance(value, str):
         return md_inline(value)
