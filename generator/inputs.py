@@ -56,14 +56,19 @@ def builtin_templates() -> Path:
 def _tree(folder: Path, suffixes: tuple[str, ...] | None = None) -> dict[str, str]:
     """Relative posix path -> sha256 of every file below `folder` (caches of tools excluded)."""
     found: dict[str, str] = {}
-    if not folder.is_dir():
-        return found
-    for path in folder.rglob("*"):
-        if "__pycache__" in path.parts or not path.is_file():
-            continue
-        if suffixes is not None and not path.name.endswith(suffixes):
-            continue
-        found[path.relative_to(folder).as_posix()] = sha256(path.read_bytes())
+    root = str(folder)
+    for directory, folders, names in os.walk(root):  # os.walk and strings: every build, no-op ones too, runs this
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        relative = os.path.relpath(directory, root).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in names:
+            if suffixes is not None and not name.endswith(suffixes):
+                continue
+            path = os.path.join(directory, name)
+            if not os.path.isfile(path):
+                continue
+            with open(path, "rb") as handle:
+                found[prefix + name] = sha256(handle.read())
     return dict(sorted(found.items()))
 
 
