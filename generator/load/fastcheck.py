@@ -323,7 +323,7 @@ class Compiler:
         for keyword in ("additionalProperties", "unevaluatedProperties"):
             if keyword in schema:
                 check = self.check(schema[keyword])
-                parts.append(lambda instance, check=check: {name for name, item in instance.items() if check(item)})
+                parts.append(_valid_under(check))
         patterns = schema.get("patternProperties")
         if isinstance(patterns, dict):
             compiled = tuple(re.compile(pattern) for pattern in patterns)
@@ -341,11 +341,7 @@ class Compiler:
         for keyword in ("allOf", "oneOf", "anyOf"):
             subs = tuple((self.check(sub), self.evaluator(sub)) for sub in schema.get(keyword, []) or [])
             if subs:
-                parts.append(
-                    lambda instance, subs=subs: set().union(
-                        *(evaluate(instance) for check, evaluate in subs if check(instance))
-                    )
-                )
+                parts.append(_evaluated_by_passing(subs))
         if "if" in schema:
             condition, if_keys = self.check(schema["if"]), self.evaluator(schema["if"])
             then_keys = self.evaluator(schema["then"]) if "then" in schema else None
@@ -529,6 +525,19 @@ class Compiler:
         return lambda x: not isinstance(x, dict) or all(
             all(n in x for n in needed) for name, needed in pairs if name in x
         )
+
+
+Evaluator = Callable[[dict[str, Any]], set[str]]
+
+
+def _valid_under(check: Check) -> Evaluator:
+    """The properties whose values pass `check`."""
+    return lambda instance: {name for name, item in instance.items() if check(item)}
+
+
+def _evaluated_by_passing(subs: tuple[tuple[Check, Evaluator], ...]) -> Evaluator:
+    """The properties evaluated by each subschema the instance passes."""
+    return lambda instance: set().union(*(evaluate(instance) for check, evaluate in subs if check(instance)))
 
 
 def compile_schema(schema: Any, *, draft4: bool) -> Check:
