@@ -180,6 +180,9 @@ class Proc:
 
 def timed(cmd: list[str], env: dict[str, str], cwd: Path, log_path: Path) -> Proc:
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    # The disk settles first: the writes and deletions of the run before (its output, removed just now) would
+    # otherwise be flushed while this one runs, and billed to it. Every tool gets the same.
+    os.sync()
     with open(log_path, "wb") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=cwd, start_new_session=True)
