@@ -172,6 +172,17 @@ HOSTILE: dict[str, tuple[str, str, list[str]]] = {
             r"\(for example with swagger2openapi or https://converter\.swagger\.io\)"
         ],
     ),
+    "ref-not-a-string": (
+        "openapi.yaml",
+        _REF + "    A: {type: object, properties: {x: {$ref: true}}}\n",
+        [r"openapi\.yaml#/components/schemas/A/properties/x: \$ref must be a string \(a JSON pointer or URI\), not True"],
+    ),
+    "responses-not-an-object": (
+        "openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: getX\n"
+        "      responses: 1.5\n",
+        [r"openapi\.yaml#/paths/~1x/get/responses: responses must be an object of status codes and responses"],
+    ),
     "empty-file": ("openapi.yaml", "", [r"openapi\.yaml#: file is empty"]),
     "whitespace-only": ("openapi.yaml", "\n   \n\t\n", [r"openapi\.yaml#: file is empty"]),
     "deep-nesting": (

@@ -205,8 +205,12 @@ class OperationBuilder:
         return t.Body(chosen, typ, body.get("required") is True, description if isinstance(description, str) else None)
 
     def _responses(self, op: dict[str, Any], ptr: str, ctx: str) -> tuple[t.Response, ...]:
-        result = []
-        for status, response in (op.get("responses") or {}).items():
+        result: list[t.Response] = []
+        responses = op.get("responses") or {}
+        if not isinstance(responses, dict):
+            self.schemas.error(f"{ptr}/responses", "responses must be an object of status codes and responses")
+            return ()
+        for status, response in responses.items():
             status = str(status)
             r_ptr = f"{ptr}/responses/{escape_pointer_token(status)}"
             if not _STATUS.match(status):

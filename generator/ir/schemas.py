@@ -130,7 +130,10 @@ class SchemaConverter:
         name = self.namer.claim(wanted, twin=kind != "enum")
         return t.Ref(name, kind, module_name(name))
 
-    def resolve(self, ref: str, at: str) -> tuple[str, Any] | None:
+    def resolve(self, ref: Any, at: str) -> tuple[str, Any] | None:
+        if not isinstance(ref, str):
+            self.error(at, f"$ref must be a string (a JSON pointer or URI), not {ref!r}"[:160])
+            return None
         if not ref.startswith("#"):
             self.error(at, f"$ref {ref!r} is not local; the loader should have bundled it")
             return None
@@ -197,6 +200,8 @@ class SchemaConverter:
 
     def _nullable_target(self, ref: str, seen: frozenset[str] = frozenset()) -> bool:
         """Whether a named schema admits null; a reference to it then does too."""
+        if not isinstance(ref, str):
+            return False  # reported where the reference is typed
         if ref in self._nullable_memo:
             return self._nullable_memo[ref]
         found = self.resolve(ref, "") if ref not in seen else None
