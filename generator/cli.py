@@ -13,7 +13,7 @@ from .config import valid_package
 from .cache import Cache
 from .pipeline import Built, Job, build, discover, prepare
 from .problems import BuildError
-from .write import GENIGNORE, MANIFEST, Plan, commit_all, differences, fresh, plan, settled, stamp, stamp_plan, unified_diff
+from .write import GENIGNORE, MANIFEST, Plan, commit_all, differences, fresh, plan, restamp_due, stamp, stamp_plan, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
 DIFF_LINES_PER_FILE = 40
@@ -75,11 +75,13 @@ def build_command(
         sys.exit(2)
     # Everything was built in memory before anything is written: a failure above leaves out/ as it was.
     for result, record in zip(built, stamps):
-        for warning in record["warnings"] if record else [str(w) for w in result.warnings] if result else []:
+        warnings = [str(w) for w in result.warnings] if result is not None else record["warnings"] if record else []
+        for warning in warnings:
             click.echo(warning, err=True)
-    plans = {i: plan(r.files, out_dir / r.source.name, r.inputs) for i, r in enumerate(built) if r is not None}
+    done = {i: result for i, result in enumerate(built) if result is not None}
+    plans = {i: plan(result.files, out_dir / result.source.name, result.inputs) for i, result in done.items()}
     if check:
-        sys.exit(_report_check([(built[i], p) for i, p in plans.items()], path))  # type: ignore[misc]
+        sys.exit(_report_check([(done[i], planned) for i, planned in plans.items()], path))
     if _report_conflicts(list(plans.values()), force):
         sys.exit(1)
     changes = dict(zip(plans, commit_all(list(plans.values()), force=force)))
@@ -99,7 +101,7 @@ def _unchanged(job: Job, out_dir: Path, cache: Cache) -> dict[str, Any] | None:
         return None
     if not fresh(out_dir / job.source.name, record["stamp"]):
         return None
-    if not settled(record["stamp"]):  # its files just checked byte for byte need not be next time
+    if restamp_due(record["stamp"]):  # the files just checked byte for byte need not be next time
         record["stamp"] = stamp(out_dir / job.source.name, dict.fromkeys(record["stamp"]["files"]))
         cache.put_stamp(out_dir / job.source.name, record)
     return record

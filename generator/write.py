@@ -397,10 +397,10 @@ def stamp_plan(plan: Plan) -> dict[str, Any]:
     return stamp(plan.out_dir, {**plan.digests, MANIFEST: _digest(plan.manifest)})
 
 
-def settled(recorded: Mapping[str, Any]) -> bool:
-    """Whether a fresh stamp with byte-checked files would now be taken without them (time has moved on)."""
+def restamp_due(recorded: Mapping[str, Any]) -> bool:
+    """Whether a stamp that has files checked byte for byte would now be taken without them (time has moved on)."""
     racy = any(len(entry) > 4 for entry in recorded["files"].values())
-    return not racy or time.time_ns() - int(recorded.get("time", 0)) < 2 * _RACY_NS
+    return racy and time.time_ns() - int(recorded.get("time", 0)) >= 2 * _RACY_NS
 
 
 def fresh(out_dir: Path, recorded: Mapping[str, Any]) -> bool:

@@ -68,10 +68,10 @@ def exploded(raw: str, depth: int) -> Optional[list[str]]:
         if _simple(item, 1):
             out.append(item)
             continue
-        lines = _split_argument(item, depth + 1)
-        if lines is None:
+        split = _split_argument(item, depth + 1)
+        if split is None:
             return None
-        out.extend(lines)
+        out.extend(split)
     out.append(tail)
     return out
 

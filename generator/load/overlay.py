@@ -125,7 +125,7 @@ def _parse_action(index: int, raw: Any, error: Any) -> Action | None:
 def _apply(document: dict[str, Any], action: Action, overlay: Source) -> list[Problem]:
     here = pointer("actions", action.index)
     if isinstance(action.query, PlainPath):
-        nodes: list[JSONPathNode | PlainNode] = action.query.select(document)
+        nodes: list[JSONPathNode | PlainNode] = list(action.query.select(document))
     else:
         from jsonpath_rfc9535 import JSONPathError
 
