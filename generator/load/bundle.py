@@ -174,41 +174,16 @@ def walk(root: dict[str, Any]) -> Iterator[Visit]:
 
     Children are looked up after the caller has seen the parent, so a caller may repair a node in place.
     """
-    # _children, inlined: this loop runs for every object of the document, several times per build
     stack = [Visit((), root, "document", None)]
     pop, extend = stack.pop, stack.extend
     while stack:
         visit = pop()
         yield visit
         tokens, node, kind, _ = visit
-        if kind in OPAQUE_KINDS:
-            continue
-        table, other = _specs(kind)
-        lookup = table.get
-        found: list[Visit] = []
-        add = found.append
-        for name in list(node):
-            if name.startswith("x-"):
-                continue
-            spec = lookup(name, other)
-            if spec is None:
-                continue
-            value = node[name]
-            if spec.__class__ is tuple:
-                shape, child_kind = spec
-                if shape == "map" and isinstance(value, dict):
-                    for key in list(value):
-                        item = value[key]
-                        if isinstance(item, dict):
-                            add(Visit(tokens + (name, key), item, child_kind, kind))
-                    continue
-                spec = child_kind
-            if isinstance(value, dict):
-                add(Visit(tokens + (name,), value, spec, kind))
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, dict):
-                        add(Visit(tokens + (name, index), item, spec, kind))
+        found = [
+            Visit(tokens + suffix, container[key], child_kind, kind)
+            for container, key, suffix, child_kind in _children(node, kind)
+        ]
         if found:
             found.reverse()
             extend(found)
@@ -386,39 +361,13 @@ class _Bundler:
             self._discriminator(node, source, src)
         if kind in OPAQUE_KINDS:
             return node
-        # _children, inlined (this runs for every object of the document); as there, each value is read only when its
-        # turn comes, after the children before it have been bundled and replaced
-        table, other = _specs(kind)
-        lookup = table.get
+        # each child is read only when its turn comes, after the children before it have been bundled and replaced
         walk = self._walk
-        for name in list(node):
-            if name.startswith("x-"):
-                continue
-            spec = lookup(name, other)
-            if spec is None:
-                continue
-            value = node[name]
-            if spec.__class__ is tuple:
-                shape, child_kind = spec
-                if shape == "map" and isinstance(value, dict):
-                    for key in list(value):
-                        item = value[key]
-                        if isinstance(item, dict):
-                            new = walk(item, child_kind, source, src + (name, key), dst + (name, key))
-                            if new is not item:
-                                value[key] = new
-                    continue
-                spec = child_kind  # a list, or a list given where one object was expected
-            if isinstance(value, dict):
-                new = walk(value, spec, source, src + (name,), dst + (name,))
-                if new is not value:
-                    node[name] = new
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, dict):
-                        new = walk(item, spec, source, src + (name, index), dst + (name, index))
-                        if new is not item:
-                            value[index] = new
+        for container, key, tokens, child_kind in _children(node, kind):
+            item = container[key]
+            new = walk(item, child_kind, source, src + tokens, dst + tokens)
+            if new is not item:
+                container[key] = new
         return node
 
     def _reference(
