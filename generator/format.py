@@ -75,11 +75,12 @@ def _check_syntax(path: str, text: str) -> None:
 def _static_templates() -> frozenset[str]:
     """The text of gen's own Python templates that take no input: what they render is the template itself."""
     from .render import builtin_templates_dir
+    from .render.precompile import static
 
     texts = set()
     for path in builtin_templates_dir().rglob("*.py.jinja"):
         text = path.read_text(encoding="utf-8")
-        if "{{" not in text and "{%" not in text and "{#" not in text:
+        if static(text):
             texts.add(text)
     return frozenset(texts)
 

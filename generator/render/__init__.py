@@ -9,7 +9,7 @@ import jinja2
 from ..ir import types as t
 from . import markdown, text
 from .client import GroupDocs, readme_view
-from .precompile import Compiled
+from .precompile import Compiled, static
 from .python import PythonViews, sdk_view
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -120,10 +120,10 @@ def render(
         path = f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}"
         assert env.loader is not None
         source = env.loader.get_source(env, template)[0]
-        if "{{" in source or "{%" in source or "{#" in source:
-            emit(path, template)
-        else:
+        if static(source):
             files[path] = source  # what Jinja would render, without compiling a template that takes no input
+        else:
+            emit(path, template)
     emit("pyproject.toml", "project/pyproject.toml.jinja")
     emit("README.md", "project/README.md.jinja", view=readme_view(api, declarations, group_docs))
     return dict(sorted(files.items()))

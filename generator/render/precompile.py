@@ -19,6 +19,11 @@ import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
 
+def static(source: str) -> bool:
+    """A template without Jinja syntax: what it renders is its own text, so it is copied, never compiled."""
+    return "{{" not in source and "{%" not in source and "{#" not in source
+
+
 class Compiled(BytecodeCache):
     """The code of templates compiled elsewhere, by cache key; it stores nothing."""
 
@@ -89,8 +94,8 @@ def compile_all(environment: jinja2.Environment) -> dict[str, bytes]:
     for name in environment.list_templates(filter_func=lambda name: name.endswith(".jinja")):
         try:
             source, filename, _ = environment.loader.get_source(environment, name)
-            if name.startswith("runtime/") and "{{" not in source and "{%" not in source and "{#" not in source:
-                continue  # copied as it is, never compiled (generator.render)
+            if name.startswith("runtime/") and static(source):
+                continue  # copied as it is (generator.render)
             bucket = Bucket(environment, keys.get_cache_key(name, filename), keys.get_source_checksum(source))
             bucket.code = environment.compile(source, name, filename)
             code[bucket.key] = bucket.bytecode_to_string()
