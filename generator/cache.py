@@ -5,7 +5,7 @@ Layout under the cache folder (`$GEN_CACHE_DIR`, else `$XDG_CACHE_HOME/gen`, els
     v3/objects/ab/<sha256>   the bytes of one file black formatted, named by their own hash
     v3/format/ab/<key>       the hash of black's output for one unformatted text (key: text + black version + line length)
     v3/builds/<key>          a whole build: its files and warnings after a checksum, keyed by all it read
-    v3/stamps/<hash>.json    the file metadata of one out/<api>/ as the last build left it, keyed by its path
+    v3/stamps/, v3/runs/     what out/<api>/ and a build's inputs looked like after it (generator.stamps)
 
 A build is one entry, not one per file: a cold build of a large spec would otherwise spend a second creating
 thousands of small files. Every entry is written atomically (temporary file, then rename), so concurrent builds can
@@ -23,7 +23,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-VERSION = "v3"
+from .stamps import VERSION, cache_folder
+
 DEFAULT_MAX_MB = 512
 
 
@@ -32,12 +33,7 @@ def sha256(data: bytes) -> str:
 
 
 def default_dir() -> Path:
-    explicit = os.environ.get("GEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "gen"
+    return Path(cache_folder())
 
 
 def _max_bytes() -> int:
@@ -117,25 +113,6 @@ class Cache:
             header = {"paths": list(record["files"]), "sizes": [len(t) for t in texts], "warnings": record["warnings"]}
             payload = json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(texts)
             self._write(self.root / "builds" / key, b"%08x\n" % zlib.crc32(payload) + payload)
-
-    # ------------------------------------------------------------------ stamps: out/<api>/ as the last build left it
-
-    def get_stamp(self, out_dir: Path) -> dict[str, Any] | None:
-        raw = self._read(self._stamp_path(out_dir))
-        try:
-            record = json.loads(raw) if raw is not None else None
-        except ValueError:
-            return None
-        return record if isinstance(record, dict) else None
-
-    def put_stamp(self, out_dir: Path, record: dict[str, Any]) -> None:
-        """`record`: the build key, what generator.write.stamp() saw, and what the build printed."""
-        self._write(self._stamp_path(out_dir), json.dumps(record, separators=(",", ":")).encode("utf-8"))
-
-    def _stamp_path(self, out_dir: Path) -> Path | None:
-        if self.root is None:
-            return None
-        return self.root / "stamps" / f"{sha256(str(out_dir.resolve()).encode('utf-8'))}.json"
 
     # ------------------------------------------------------------------ plumbing
 

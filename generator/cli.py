@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import click
 
-from . import __version__
+from . import __version__, stamps
 from .config import valid_package
 from .cache import Cache
-from .pipeline import Built, Job, build, discover, prepare
+from .pipeline import ApiSource, Built, Job, build, discover, prepare
 from .problems import BuildError
-from .write import GENIGNORE, MANIFEST, Plan, commit_all, differences, fresh, plan, restamp_due, stamp, stamp_plan, unified_diff
+from .stamps import GENIGNORE, MANIFEST
+from .write import Plan, commit_all, differences, plan, stamp_plan, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
 DIFF_LINES_PER_FILE = 40
@@ -61,20 +64,25 @@ def build_command(
     if check and force:
         raise click.UsageError("--check writes nothing; --force has no meaning with it")
     cache = Cache.default()
+    root = None if cache.root is None else str(cache.root)
     try:
         sources = discover(path)
         if package is not None and len(sources) > 1:
             raise click.UsageError(f"--package names one SDK but {path} holds {len(sources)} APIs; set `package:` in each gen.yaml")
+        # What the build keys are computed from, as it is before any of it is read: the next `gen build` with the same
+        # arguments checks it without importing this module (generator.entry).
+        started = time.time_ns()
+        watched = _watch(path, sources) if not check and templates is None and package is None else None
         jobs = [prepare(source, strict=strict, templates=templates, package=package) for source in sources]
         # An API whose out/<api>/ is, by its stamp, as this very build left it last time needs no build at all.
-        stamps = [None if check else _unchanged(job, out_dir, cache) for job in jobs]
-        built = [None if record else build(job, cache=cache) for job, record in zip(jobs, stamps)]
+        found = [None if check else stamps.unchanged(root, _resolved(out_dir, job), job.key) for job in jobs]
+        built = [None if record else build(job, cache=cache) for job, record in zip(jobs, found)]
     except BuildError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
     # Everything was built in memory before anything is written: a failure above leaves out/ as it was.
-    for result, record in zip(built, stamps):
+    for result, record in zip(built, found):
         warnings = [str(w) for w in result.warnings] if result is not None else record["warnings"] if record else []
         for warning in warnings:
             click.echo(warning, err=True)
@@ -85,29 +93,21 @@ def build_command(
     if _report_conflicts(list(plans.values()), force):
         sys.exit(1)
     changes = dict(zip(plans, commit_all(list(plans.values()), force=force)))
-    for i, (job, result, record) in enumerate(zip(jobs, built, stamps)):
+    for i, (job, result, record) in enumerate(zip(jobs, built, found)):
         if result is not None:
             planned = plans[i]
-            record = _record_stamp(job, result, planned, cache)
+            record = _record_stamp(job, result, planned, root, _resolved(out_dir, job))
         assert record is not None
         ignored = f", {record['ignored']} left alone (.genignore)" if record["ignored"] else ""
         click.echo(f"{out_dir / job.source.name}: {record['count']} files, {len(changes.get(i, []))} changed{ignored}")
+    _record_run(root, (path, out_dir, strict), watched, started, jobs)
 
 
-def _unchanged(job: Job, out_dir: Path, cache: Cache) -> dict[str, Any] | None:
-    """The stamp record of out/<api>/ when the last build there had this key and nothing in it changed since."""
-    record = cache.get_stamp(out_dir / job.source.name)
-    if record is None or record.get("key") != job.key or not isinstance(record.get("stamp"), dict):
-        return None
-    if not fresh(out_dir / job.source.name, record["stamp"]):
-        return None
-    if restamp_due(record["stamp"]):  # the files just checked byte for byte need not be next time
-        record["stamp"] = stamp(out_dir / job.source.name, dict.fromkeys(record["stamp"]["files"]))
-        cache.put_stamp(out_dir / job.source.name, record)
-    return record
+def _resolved(out_dir: Path, job: Job) -> str:
+    return str((out_dir / job.source.name).resolve())
 
 
-def _record_stamp(job: Job, result: Built, planned: Plan, cache: Cache) -> dict[str, Any]:
+def _record_stamp(job: Job, result: Built, planned: Plan, root: str | None, resolved: str) -> dict[str, Any]:
     record = {
         "key": job.key,
         "stamp": stamp_plan(planned),
@@ -115,8 +115,40 @@ def _record_stamp(job: Job, result: Built, planned: Plan, cache: Cache) -> dict[
         "ignored": len(planned.ignored),
         "warnings": [str(w) for w in result.warnings],
     }
-    cache.put_stamp(planned.out_dir, record)
+    if root is not None:
+        stamps.write_record(stamps.stamp_file(root, resolved), record)
     return record
+
+
+def _watch(path: Path, sources: Sequence[ApiSource]) -> dict[str, Any] | None:
+    """Everything a build key is computed from, by its file metadata: the folders that hold the specs (their
+    overlays, gen.yaml and the files they reference are inside), gen's code and templates, and the folders on the
+    path its libraries come from."""
+    from .inputs import builtin_templates
+
+    trees = {os.path.dirname(os.path.abspath(__file__)), str(builtin_templates())}
+    trees.update(str(source.spec.resolve().parent) for source in sources)
+    if path.is_dir():
+        trees.add(os.path.abspath(path))
+    singles = [os.path.abspath(path)] + [os.path.abspath(entry or ".") for entry in sys.path]
+    return stamps.watch(singles, sorted(trees))
+
+
+def _record_run(
+    root: str | None, command: tuple[Path, Path, bool], watched: dict[str, Any] | None, started: int, jobs: list[Job]
+) -> None:
+    """Remember what this command read and where it wrote, for generator.entry: only when nothing it read was
+    changing while it ran."""
+    if root is None or watched is None or not stamps.settled(watched, started):
+        return
+    path, out_dir, strict = command
+    record = {
+        **stamps.environment(),
+        "watch": watched,
+        "outs": [[str(out_dir / job.source.name), _resolved(out_dir, job), job.key] for job in jobs],
+    }
+    key = stamps.command_key(os.getcwd(), str(path), str(out_dir), strict)
+    stamps.write_record(stamps.run_file(root, key), record)
 
 
 def _report_conflicts(plans: list[Plan], force: bool) -> bool:

@@ -23,15 +23,12 @@ import hashlib
 import json
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
 
 from . import __version__
-
-MANIFEST = ".gen/manifest.json"
-GENIGNORE = ".genignore"
+from .stamps import GENIGNORE, MANIFEST, stamp
 
 
 def _digest(data: bytes) -> str:
@@ -363,71 +360,10 @@ def write(
 
 # ---------------------------------------------------------------------------------------------------- stamps
 
-# File times come from a coarse clock (one tick is a few milliseconds): a file whose time is this close to the
-# moment of the stamp could still change within the same tick without its time changing, so its bytes are checked.
-_RACY_NS = 50_000_000
-
-
-def stamp(out_dir: Path, digests: Mapping[str, str | None]) -> dict[str, Any]:
-    """The metadata of the files `digests` names in out_dir (relative path → the hash of their bytes, or None to
-    read them when needed), with the manifest and .genignore: enough for fresh() to tell that nothing in it changed
-    since, without reading a file. Like git's index: a file edited since has another size, inode or change time
-    (which no tool can set back); where the clock cannot tell, the bytes do."""
-    now = time.time_ns()
-    base = os.path.join(out_dir, "")
-    entries: dict[str, list[Any]] = {}
-    for path, digest in [*digests.items(), (MANIFEST, digests.get(MANIFEST)), (GENIGNORE, None)]:
-        try:
-            info = os.stat(base + path)
-        except FileNotFoundError:
-            entries[path] = []  # absent, and it must stay so (.genignore)
-            continue
-        entry: list[Any] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-        if max(info.st_mtime_ns, info.st_ctime_ns) >= now - _RACY_NS:
-            if digest is None:
-                with open(base + path, "rb") as handle:
-                    digest = _digest(handle.read())
-            entry.append(digest)
-        entries[path] = entry
-    return {"time": now, "files": entries}
-
 
 def stamp_plan(plan: Plan) -> dict[str, Any]:
     """The stamp of out_dir as `plan` leaves it (after commit, or when it had nothing to do)."""
-    return stamp(plan.out_dir, {**plan.digests, MANIFEST: _digest(plan.manifest)})
-
-
-def restamp_due(recorded: Mapping[str, Any]) -> bool:
-    """Whether a stamp that has files checked byte for byte would now be taken without them (time has moved on)."""
-    racy = any(len(entry) > 4 for entry in recorded["files"].values())
-    return racy and time.time_ns() - int(recorded.get("time", 0)) >= 2 * _RACY_NS
-
-
-def fresh(out_dir: Path, recorded: Mapping[str, Any]) -> bool:
-    """True when every file stamp() recorded is still there, as it was (and .genignore is as it was)."""
-    files = recorded.get("files")
-    if not isinstance(files, dict) or MANIFEST not in files:
-        return False
-    base = os.path.join(out_dir, "")  # strings, not Paths: this runs for every file of a no-op rebuild
-    for path, entry in files.items():
-        try:
-            info = os.stat(base + path)
-        except FileNotFoundError:
-            if entry:
-                return False
-            continue
-        except OSError:
-            return False
-        if not entry or entry[:4] != [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]:
-            return False
-        if len(entry) > 4:
-            try:
-                with open(base + path, "rb") as handle:
-                    if _digest(handle.read()) != entry[4]:
-                        return False
-            except OSError:
-                return False
-    return True
+    return stamp(str(plan.out_dir), {**plan.digests, MANIFEST: _digest(plan.manifest)})
 
 
 # ---------------------------------------------------------------------------------------------------- --check

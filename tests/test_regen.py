@@ -452,7 +452,8 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(pets: Path, tmp_path: P
 
 
 def test_a_stamp_checks_the_bytes_of_files_written_just_before_it(tmp_path: Path) -> None:
-    from generator.write import commit, fresh, plan, stamp_plan
+    from generator.stamps import fresh
+    from generator.write import commit, plan, stamp_plan
 
     out = tmp_path / "out"
     planned = plan({"a.py": "x = 1\n", "b.md": "# B\n"}, out)
@@ -465,7 +466,8 @@ def test_a_stamp_checks_the_bytes_of_files_written_just_before_it(tmp_path: Path
 
 
 def test_a_stamp_goes_stale_when_anything_it_covers_changes(tmp_path: Path) -> None:
-    from generator.write import GENIGNORE, commit, fresh, plan, stamp_plan
+    from generator.stamps import fresh
+    from generator.write import GENIGNORE, commit, plan, stamp_plan
 
     out = tmp_path / "out"
     planned = plan({"a.py": "x = 1\n", "sub/b.py": "y = 2\n"}, out)
