@@ -41,7 +41,9 @@ def ensure(log: Callable[[str], None]) -> Path:
     for old in VENV.glob(".installed-*"):
         old.unlink()
     log(f"installing {', '.join(PINS)} (pip, PyPI)")
-    subprocess.run([str(python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PINS], check=True)
+    pip = [str(python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run(pip + ["--upgrade", "pip"], check=True)  # the same pip as gen's environment (bench/generation.py)
+    subprocess.run(pip + PINS, check=True)
     stamp.touch()
     return python()
 

@@ -101,37 +101,43 @@ def stamp(out_dir: str, digests: Mapping[str, str | None]) -> dict[str, Any]:
     return {"time": now, "files": entries}
 
 
-def restamp_due(recorded: Mapping[str, Any]) -> bool:
-    """Whether a stamp that has files checked byte for byte would now be taken without them (time has moved on)."""
-    racy = any(len(entry) > 4 for entry in recorded["files"].values())
-    return racy and time.time_ns() - int(recorded.get("time", 0)) >= 2 * RACY_NS
-
-
 def fresh(out_dir: str, recorded: Mapping[str, Any]) -> bool:
     """True when every file stamp() recorded is still there, as it was (and .genignore is as it was)."""
+    return _checked(out_dir, recorded, time.time_ns()) is not None
+
+
+def _checked(out_dir: str, recorded: Mapping[str, Any], now: int) -> dict[str, list[Any]] | None:
+    """What stamp() would record at `now`, when everything `recorded` is as it was; else None. One pass: a no-op
+    that takes a stamp again (see unchanged) stats each file once."""
     files = recorded.get("files")
     if not isinstance(files, dict) or MANIFEST not in files:
-        return False
+        return None
     base = os.path.join(out_dir, "")  # strings, not Paths: this runs for every file of a no-op rebuild
+    entries: dict[str, list[Any]] = {}
     for path, entry in files.items():
         try:
             info = os.stat(base + path)
         except FileNotFoundError:
             if entry:
-                return False
+                return None
+            entries[path] = []
             continue
         except OSError:
-            return False
-        if not entry or entry[:4] != [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]:
-            return False
+            return None
+        seen = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        if not entry or entry[:4] != seen:
+            return None
         if len(entry) > 4:
             try:
                 with open(base + path, "rb") as handle:
                     if digest(handle.read()) != entry[4]:
-                        return False
+                        return None
             except OSError:
-                return False
-    return True
+                return None
+            if max(info.st_mtime_ns, info.st_ctime_ns) >= now - RACY_NS:
+                seen.append(entry[4])  # still too recent for its times to vouch for it
+        entries[path] = seen
+    return entries
 
 
 def stamp_file(root: str, out_dir: str) -> str:
@@ -141,17 +147,22 @@ def stamp_file(root: str, out_dir: str) -> str:
 
 def unchanged(root: str | None, out_dir: str, key: str) -> dict[str, Any] | None:
     """The stamp record of out/<api>/ (resolved, absolute) when the last build there had this key and nothing in it
-    changed since. A stamp due to be taken again (files checked byte for byte that need not be next time) is."""
+    changed since. A stamp with files checked byte for byte is taken again once their times can vouch for them."""
     if root is None:
         return None
     where = stamp_file(root, out_dir)
     record = read_record(where)
     if record is None or record.get("key") != key or not isinstance(record.get("stamp"), dict):
         return None
-    if not fresh(out_dir, record["stamp"]):
+    now = time.time_ns()
+    entries = _checked(out_dir, record["stamp"], now)
+    if entries is None:
         return None
-    if restamp_due(record["stamp"]):
-        record["stamp"] = stamp(out_dir, dict.fromkeys(record["stamp"]["files"]))
+    def checked_by_bytes(files: dict[str, list[Any]]) -> int:
+        return sum(len(entry) > 4 for entry in files.values())
+
+    if checked_by_bytes(entries) < checked_by_bytes(record["stamp"]["files"]):  # fewer to read next time
+        record["stamp"] = {"time": now, "files": entries}
         write_record(where, record)
     return record
 

@@ -212,3 +212,21 @@ def test_the_entry_knows_only_plain_builds(arguments: list[str], parsed: tuple[s
 def test_the_console_script_is_the_entry() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'gen = "generator.entry:main"' in text
+
+
+def test_a_stamp_is_taken_again_without_bytes_once_the_times_can_vouch(tmp_path: Path) -> None:
+    from generator.write import commit, plan, stamp_plan
+
+    out, root = tmp_path / "out", str(tmp_path / "cache")
+    planned = plan({"a.py": "x = 1\n"}, out)
+    commit(planned)
+    record = {"key": "k", "stamp": stamp_plan(planned), "count": 1, "ignored": 0, "warnings": []}
+    assert len(record["stamp"]["files"]["a.py"]) == 5  # just written: checked by its bytes
+    stamps.write_record(stamps.stamp_file(root, str(out)), record)
+    settle()
+    assert stamps.unchanged(root, str(out), "another key") is None
+    assert stamps.unchanged(root, str(out), "k") is not None
+    again = stamps.read_record(stamps.stamp_file(root, str(out)))
+    assert again is not None and all(len(entry) == 4 for entry in again["stamp"]["files"].values() if entry)
+    (out / "a.py").write_text("x = 2\n", encoding="utf-8")
+    assert stamps.unchanged(root, str(out), "k") is None
