@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -107,6 +109,21 @@ def test_json_30_loads_clean() -> None:
     assert document.openapi == "3.0.3"
     assert document.warnings == ()
     assert document.root == spec
+
+
+def test_a_json_spec_without_overlays_imports_neither_pyyaml_nor_the_overlay_modules() -> None:
+    """What a build needs only for YAML or for overlays is imported when it is met: a cold build pays for it."""
+    spec = write("openapi.json", json.dumps({"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {}}))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator.load import load\n"
+        f"load(Path({str(spec.resolve())!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml' or m.endswith(('yaml', 'overlay', 'plainpath'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_display_name_is_relative_to_cwd(in_tmp: Path) -> None:

@@ -10,7 +10,6 @@ from typing import Any, Sequence
 
 from ..problems import BuildError, Problem
 from .bundle import bundle
-from .overlay import apply_overlay
 from .read import read
 from .repair import repair
 from .validate import validate
@@ -40,6 +39,9 @@ def load(spec: Path, overlays: Sequence[Path] = (), *, strict: bool = False) -> 
 
     errors: list[Problem] = []
     for overlay in overlays:
+        # here: most specs have no overlay, and a build without one needs neither the overlay nor the path module
+        from .overlay import apply_overlay
+
         try:
             found_problems = apply_overlay(data, Path(overlay))
         except BuildError as exc:

@@ -18,7 +18,7 @@ from typing import Any, Callable, cast
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
-from .read import _SpecLoader
+from .slowyaml import SpecLoader
 
 Duplicates = list[tuple[dict[str, Any], str, int]]
 
@@ -28,7 +28,7 @@ class Unsupported(Exception):
 
 
 def parse(text: str) -> tuple[Any, Duplicates]:
-    """The data of a YAML document and its duplicate keys as (mapping, key, 1-based line), as read.py's pyyaml path
+    """The data of a YAML document and its duplicate keys as (mapping, key, 1-based line), as pyyaml (slowyaml)
     gives them; raises Unsupported on any text outside the subset."""
     _check_characters(text)
     if "\r" in text:
@@ -82,22 +82,22 @@ _BUILD: dict[str, Callable[[ScalarNode], Any]] = {
     "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
     "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
 }
-# _SpecLoader.resolve, as a table: the resolvers that may match a plain scalar, by its first character
-_WILDCARD = _SpecLoader.yaml_implicit_resolvers.get(None, [])
+# SpecLoader.resolve, as a table: the resolvers that may match a plain scalar, by its first character
+_WILDCARD = SpecLoader.yaml_implicit_resolvers.get(None, [])
 _RESOLVERS = {
     first: list(resolvers) + _WILDCARD
-    for first, resolvers in _SpecLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in SpecLoader.yaml_implicit_resolvers.items()
     if first is not None
 }
-_RESOLVABLE = _SpecLoader._RESOLVABLE
+_RESOLVABLE = SpecLoader._RESOLVABLE
 
 
 def _construct_plain(text: str) -> Any:
-    """A plain scalar as _SpecLoader builds it: pyyaml's own resolvers pick the type, its own functions the value."""
+    """A plain scalar as SpecLoader builds it: pyyaml's own resolvers pick the type, its own functions the value."""
     for tag, regexp in _RESOLVERS.get(text[:1], _WILDCARD):
         if regexp.match(text):
             build = _BUILD.get(tag)
-            if build is None:  # `<<` (a merge) or another tag that read.py leaves to pyyaml's constructor
+            if build is None:  # `<<` (a merge) or another tag that slowyaml leaves to pyyaml's constructor
                 raise Unsupported
             try:
                 return build(ScalarNode(tag, text))
