@@ -35,45 +35,81 @@ def split_import_text(raw: str, depth: int) -> Optional[list[str]]:
 
 
 _EXPLODED_HEAD = re.compile(
-    r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:: [\w.\[\]]+)? = [A-Za-z_][\w.]*)\($"
+    r"(?:(?:async )?def [A-Za-z_]\w*\(|return (?:await )?[A-Za-z_][\w.]*\("
+    r"|[A-Za-z_]\w*(?:: [\w.\[\]]+)? = (?:[A-Za-z_][\w.]*\(|\{|\[))$"
 )
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 
 def exploded(raw: str, depth: int) -> Optional[list[str]]:
-    """A def, a `return` of a call or an assignment of a call, that the template already wrote one argument per line
-    with a trailing comma, every line fitting: the transforms split it exactly there (the magic trailing comma), so
-    it stays as it is. Anything else about it, and the transforms decide."""
+    """A def, a `return` of a call or an assignment of a call, a dict or a list, that the template already wrote one
+    item per line with a trailing comma, every line fitting: the transforms split it exactly there (the magic
+    trailing comma), so it stays as it is. Anything else about it, and the transforms decide."""
     lines = raw.split("\n")
     if len(lines) < 3:
         return None
     indent = "    " * depth
     head, items, tail = lines[0], lines[1:-1], lines[-1]
-    if not _EXPLODED_HEAD.match(head, len(indent)) or len(head) > LINE_LENGTH or not head.isascii():
+    if not _EXPLODED_HEAD.match(head, len(indent)) or not head.isascii():
         return None
     if not head.startswith("def ", len(indent)) and not head.startswith("async def ", len(indent)):
-        if tail != indent + ")" or not _balanced(head):
+        if tail != indent + _CLOSING[head[-1]] or not _balanced(head):
             return None
-    elif not (
+        if head[-1] != "(":
+            # A display's items are not arguments: only those that stay as they are are known here.
+            return [head, *items, tail] if len(head) <= LINE_LENGTH and all(_simple(i, 1) for i in items) else None
+        if len(head) > LINE_LENGTH:
+            return _long_assignment(head, items, tail, depth)
+    elif len(head) > LINE_LENGTH or not (
         tail.startswith(indent + ") -> ")
         and tail.endswith(":")
         and len(tail) <= LINE_LENGTH
         and _simple(tail[len(indent) + 1 : -1], 0)
     ):
         return None
-    inner = indent + "    "
-    out = [head]
+    body = _exploded_items(items, depth + 1)
+    return None if body is None else [head, *body, tail]
+
+
+def _exploded_items(items: list[str], depth: int) -> Optional[list[str]]:
+    """The lines of one argument per line, each ending in a comma: each as it is where it fits, else split alone."""
+    inner = "    " * depth
+    out = []
     for item in items:
         if not item.startswith(inner) or item[len(inner)] == " " or not item.endswith(","):
             return None
         if _simple(item, 1):
             out.append(item)
             continue
-        split = _split_argument(item, depth + 1)
+        split = _split_argument(item, depth)
         if split is None:
             return None
         out.extend(split)
-    out.append(tail)
     return out
+
+
+_ASSIGNED_CALL = re.compile(r"( *)([A-Za-z_]\w*: [A-Za-z_][\w.]*\[)([\w.\[\]]+)(\] =) ([A-Za-z_][\w.]*\()$")
+
+
+def _long_assignment(head: str, items: list[str], tail: str, depth: int) -> Optional[list[str]]:
+    """`name: Outer[inner] = call(`, one argument per line, when that first line does not fit (the endpoint
+    declarations of long operation and model names). The invisible parentheses around the value stay where the
+    left-hand side (`... =` and a space) fits in 87 columns: the call moves to its own line inside them. Else black
+    splits the left-hand side at its subscript, which must then fit on three lines."""
+    match = _ASSIGNED_CALL.match(head)
+    if match is None or not _simple(match.group(3), 0):
+        return None
+    indent, subscript, inner, equals, call = match.groups()
+    left = indent + subscript + inner + equals
+    if len(left) + 1 <= LINE_LENGTH - 1:
+        nested = "    " + indent
+        body = _exploded_items(["    " + item for item in items], depth + 2)
+        return None if body is None else [left + " (", nested + call, *body, nested + ")", tail]
+    lines = [indent + subscript, indent + "    " + inner, indent + "] = " + call]
+    if any(len(line) > LINE_LENGTH for line in lines):
+        return None
+    body = _exploded_items(items, depth + 1)
+    return None if body is None else [*lines, *body, tail]
 
 
 # The same long argument comes back many times in one build (the sync and async variant of each method, the same
@@ -100,7 +136,8 @@ def _split_argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
 
 def _balanced(head: str) -> bool:
     """The brackets of an annotation in the head close before its final opening bracket."""
-    return head.count("[") == head.count("]") and head.count("(") == 1
+    rest = head[:-1]
+    return rest.count("[") == rest.count("]") and "(" not in rest
 
 
 def _top_level_commas(leaves: list[Leaf]) -> int:
