@@ -159,7 +159,11 @@ def statements(draw: st.DrawFn) -> str:
     if kind == "assign":
         if draw(st.booleans()):  # a call the template writes one argument per line, as the endpoint declarations
             args = "".join(f"    {a},\n" for a in draw(st.lists(st.one_of(expr, keyword), min_size=1, max_size=5)))
-            typed = draw(st.sampled_from(["", f": {draw(classes)}[models.{draw(classes)}]", f": {draw(classes)}"]))
+            typed = draw(
+                st.sampled_from(
+                    ["", f": {draw(classes)}[models.{draw(classes)}]", f": {draw(classes)}", f": Dict[str, {draw(classes)}]"]
+                )
+            )
             return f"{draw(names)}{typed} = {draw(classes)}(\n{args})"
         return f"{draw(names)} = {draw(expr)}"
     if kind == "return":
@@ -351,8 +355,11 @@ def test_endpoint_declarations_whose_first_line_does_not_fit_are_laid_out_as_bla
         assert laid_out == black_of(source), source
 
 
+long_strings = st.builds(lambda s, n: s[:-1] + "x" * n + s[-1], strings, st.integers(0, 90))
 display_items = st.one_of(
     st.builds(lambda k, v: f"{k}: {v}", strings, st.one_of(strings, expr)),
+    st.builds(lambda k, v: f"{k}: {v}", long_strings, long_strings),
+    long_strings,
     st.builds(lambda k: f"{k}: lambda: None", strings),
 )
 

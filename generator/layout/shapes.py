@@ -36,9 +36,11 @@ def split_import_text(raw: str, depth: int) -> Optional[list[str]]:
 
 _EXPLODED_HEAD = re.compile(
     r"(?:(?:async )?def [A-Za-z_]\w*\(|return (?:await )?[A-Za-z_][\w.]*\("
-    r"|[A-Za-z_]\w*(?:: [\w.\[\]]+)? = (?:[A-Za-z_][\w.]*\(|\{|\[))$"
+    r"|[A-Za-z_]\w*(?:: [\w.\[\]]+(?:, [\w.\[\]]+)*)? = (?:[A-Za-z_][\w.]*\(|\{|\[))$"
 )
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
+# A string, or a string key and a string value, with its comma: nothing splits it, however long.
+_STRING_ITEM = re.compile(r' *"(?:[^"\\\n]|\\.)*"(?:: "(?:[^"\\\n]|\\.)*")?,')
 
 
 def exploded(raw: str, depth: int) -> Optional[list[str]]:
@@ -57,7 +59,9 @@ def exploded(raw: str, depth: int) -> Optional[list[str]]:
             return None
         if head[-1] != "(":
             # A display's items are not arguments: only those that stay as they are are known here.
-            return [head, *items, tail] if len(head) <= LINE_LENGTH and all(_simple(i, 1) for i in items) else None
+            if len(head) > LINE_LENGTH or not all(_simple(i, 1) or _STRING_ITEM.fullmatch(i) for i in items):
+                return None
+            return [head, *items, tail]
         if len(head) > LINE_LENGTH:
             return _long_assignment(head, items, tail, depth)
     elif len(head) > LINE_LENGTH or not (
