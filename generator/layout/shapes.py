@@ -4,6 +4,7 @@ wrote one argument per line. Most split statements are one of them."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .model import (
@@ -78,18 +79,32 @@ def exploded(raw: str, depth: int) -> Optional[list[str]]:
 def _exploded_items(items: list[str], depth: int) -> Optional[list[str]]:
     """The lines of one argument per line, each ending in a comma: each as it is where it fits, else split alone."""
     inner = "    " * depth
-    out = []
+    out: list[str] = []
     for item in items:
         if not item.startswith(inner) or item[len(inner)] == " " or not item.endswith(","):
             return None
-        if _simple(item, 1):
-            out.append(item)
-            continue
-        split = _split_argument(item, depth)
-        if split is None:
+        lines = _argument(item, depth)
+        if lines is None:
             return None
-        out.extend(split)
+        out.extend(lines)
     return out
+
+
+# The same arguments come back many times in one build: the sync and async variant of each method, the same
+# `security=` or `errors=` of every endpoint, the same parameters of every method (four in five on large APIs).
+# An argument's indentation is part of its text, so its depth is too.
+@lru_cache(maxsize=1 << 16)
+def _argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
+    """An argument on its own line: as it is where it fits, else what delimiter_split hands on, transformed alone."""
+    if _simple(item, 1):
+        return (item,)
+    simply = annotated(item, depth) or exploded_tuple(item, depth)
+    if simply is not None:
+        return tuple(simply)
+    leaves, end = tokenize(item, 0)
+    if end == len(item) and not any(leaf.type == OTHER for leaf in leaves) and _top_level_commas(leaves) == 1:
+        return tuple(str(each) for each in transform_line(argument_line(leaves, Line(depth, inside_brackets=True))))
+    return None
 
 
 _ASSIGNED_CALL = re.compile(r"( *)([A-Za-z_]\w*: [A-Za-z_][\w.]*\[)([\w.\[\]]+)(\] =) ([A-Za-z_][\w.]*\()$")
@@ -114,28 +129,6 @@ def _long_assignment(head: str, items: list[str], tail: str, depth: int) -> Opti
         return None
     body = _exploded_items(items, depth + 1)
     return None if body is None else [*lines, *body, tail]
-
-
-# The same long argument comes back many times in one build (the sync and async variant of each method, the same
-# `security=` or `errors=` of every endpoint): two thirds of them on large APIs.
-_split_arguments: dict[str, Optional[tuple[str, ...]]] = {}
-
-
-def _split_argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
-    """An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own."""
-    if item in _split_arguments:
-        return _split_arguments[item]
-    simply = annotated(item, depth) or exploded_tuple(item, depth)
-    if simply is not None:
-        return tuple(simply)
-    leaves, end = tokenize(item, 0)
-    lines: Optional[tuple[str, ...]] = None
-    if end == len(item) and not any(leaf.type == OTHER for leaf in leaves) and _top_level_commas(leaves) == 1:
-        lines = tuple(str(each) for each in transform_line(argument_line(leaves, Line(depth, inside_brackets=True))))
-    if len(_split_arguments) >= 50_000:  # a bound for long-lived processes (the tests)
-        _split_arguments.clear()
-    _split_arguments[item] = lines  # the indentation is part of the item, so the depth is too
-    return lines
 
 
 def _balanced(head: str) -> bool:
@@ -242,6 +235,9 @@ def _item(item: str, depth: int, suffix: str) -> Optional[list[str]]:
     return None if body is None else [indent + item[: opening + 1], *body, indent + "]" + suffix]
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.=-]+")
+
+
 def _items(text: str) -> Optional[list[str]]:
     """`text` cut at its top-level commas (each followed by one space), or None when it is not a list of type items
     with balanced brackets and no trailing comma."""
@@ -250,6 +246,10 @@ def _items(text: str) -> Optional[list[str]]:
     start = 0
     position = 0
     while position < len(text):
+        run = _PLAIN.match(text, position)
+        if run is not None:  # names, numbers, dots, `=` and `-`: nothing to look at one by one
+            position = run.end()
+            continue
         ch = text[position]
         if ch == '"':
             match = _TYPE_ITEM.match(text, position)
@@ -269,9 +269,7 @@ def _items(text: str) -> Optional[list[str]]:
             items.append(text[start:position])
             start = position + 2
             position += 1
-        elif not (
-            ch.isalnum() or ch in "_.-" or (ch in ", " and depth > 0 and _after_comma(text, position)) or ch == "="
-        ):
+        elif not (ch in ", " and depth > 0 and _after_comma(text, position)):
             return None
         position += 1
     items.append(text[start:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Optional
 
 from .model import (
@@ -106,16 +107,7 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
                 yield "string", text[pos : match.end()], []
                 pos = match.end() + 1
                 continue
-        bare = bare_line(line) if len(line) <= LINE_LENGTH else None
-        if (
-            bare is not None
-            and bare.strip() != '""'  # a lone string may be a docstring
-            and line.isascii()
-            and bare.count("(") == bare.count(")")
-            and bare.count("[") == bare.count("]")
-            and bare.count("{") == bare.count("}")
-            and not MAGIC_COMMA.search(bare)
-        ):
+        if _kept(line):
             yield "simple", line, []
             pos = line_end + 1
             continue
@@ -130,6 +122,24 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
         pos += 1  # the newline that ends the statement
 
 
+# Most lines of a build are one of a few thousand (the same parameters, fields and calls in every module): each is
+# looked at once.
+@lru_cache(maxsize=1 << 16)
+def _kept(line: str) -> bool:
+    """A whole statement on one line that black keeps as it is."""
+    bare = bare_line(line) if len(line) <= LINE_LENGTH else None
+    return (
+        bare is not None
+        and bare.strip() != '""'  # a lone string may be a docstring
+        and line.isascii()
+        and bare.count("(") == bare.count(")")
+        and bare.count("[") == bare.count("]")
+        and bare.count("{") == bare.count("}")
+        and not MAGIC_COMMA.search(bare)
+    )
+
+
+@lru_cache(maxsize=1 << 16)
 def bare_line(line: str) -> Optional[str]:
     """`line` with its one-line strings emptied, so that brackets and commas can be counted; None when it holds what
     that cannot see past: a comment, a continuation backslash, triple quotes, a string left open."""
