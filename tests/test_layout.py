@@ -393,3 +393,13 @@ def test_layout_matches_black_on_exploded_displays(
     except L.Unsupported:
         return
     assert laid_out == black_of(source), source
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(' "\\\nab\t'), max_size=30), st.integers(0, 3))
+def test_where_a_lone_string_ends_is_where_its_pattern_ends(text: str, indent: int) -> None:
+    from generator.layout.source import LONE_STRING, _lone_string_end
+
+    source = " " * indent + '"""' + text
+    match = LONE_STRING.match(source, 0)
+    assert _lone_string_end(source, 0, indent) == (None if match is None else match.end())

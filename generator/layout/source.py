@@ -102,10 +102,10 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
             pos = line_end + 1
             continue
         if stripped.startswith(TRIPLE[0]):
-            match = LONE_STRING.match(text, pos)
-            if match is not None:
-                yield "string", text[pos : match.end()], []
-                pos = match.end() + 1
+            string_end = _lone_string_end(text, pos, pos + len(line) - len(line.lstrip(" ")))
+            if string_end is not None:
+                yield "string", text[pos:string_end], []
+                pos = string_end + 1
                 continue
         if _kept(line):
             yield "simple", line, []
@@ -120,6 +120,19 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
         leaves, pos = tokenize(text, pos)
         yield "code", text[start:pos], leaves
         pos += 1  # the newline that ends the statement
+
+
+def _lone_string_end(text: str, pos: int, quotes: int) -> Optional[int]:
+    """Where LONE_STRING's match at `pos` ends, found without running the pattern over the whole docstring when the
+    string holds no backslash: it then closes at the first triple quotes after `quotes`, its opening ones."""
+    close = text.find(TRIPLE[0], quotes + 3)
+    if not text.startswith(TRIPLE[0], quotes) or close < 0 or text.find("\\", quotes, close) >= 0:
+        match = LONE_STRING.match(text, pos)
+        return None if match is None else match.end()
+    end = close + 3
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end if end == len(text) or text[end] == "\n" else None
 
 
 # Most lines of a build are one of a few thousand (the same parameters, fields and calls in every module): each is
@@ -156,11 +169,10 @@ def _balanced_end(text: str, pos: int, line_end: int) -> Optional[int]:
     bracket counts alone; None for anything else (strings across lines, comments, continuations)."""
     depth = 0
     while True:
-        bare = bare_line(text[pos:line_end])
-        if bare is None:
+        change = _depth_change(text[pos:line_end])
+        if change is None:
             return None
-        depth += bare.count("(") + bare.count("[") + bare.count("{")
-        depth -= bare.count(")") + bare.count("]") + bare.count("}")
+        depth += change
         if depth <= 0:
             return line_end if depth == 0 else None
         if line_end >= len(text):
@@ -168,6 +180,16 @@ def _balanced_end(text: str, pos: int, line_end: int) -> Optional[int]:
         pos = line_end + 1
         newline = text.find("\n", pos)
         line_end = len(text) if newline < 0 else newline
+
+
+@lru_cache(maxsize=1 << 16)
+def _depth_change(line: str) -> Optional[int]:
+    """Brackets opened minus brackets closed on `line` (the lines of exploded statements repeat as their arguments
+    do); None where bare_line cannot see."""
+    bare = bare_line(line)
+    if bare is None:
+        return None
+    return bare.count("(") + bare.count("[") + bare.count("{") - bare.count(")") - bare.count("]") - bare.count("}")
 
 
 def tokenize(source: str, pos: int) -> tuple[list[Leaf], int]:
