@@ -159,7 +159,11 @@ def statements(draw: st.DrawFn) -> str:
     if kind == "assign":
         if draw(st.booleans()):  # a call the template writes one argument per line, as the endpoint declarations
             args = "".join(f"    {a},\n" for a in draw(st.lists(st.one_of(expr, keyword), min_size=1, max_size=5)))
-            typed = draw(st.sampled_from(["", f": {draw(classes)}[models.{draw(classes)}]", f": {draw(classes)}"]))
+            typed = draw(
+                st.sampled_from(
+                    ["", f": {draw(classes)}[models.{draw(classes)}]", f": {draw(classes)}", f": Dict[str, {draw(classes)}]"]
+                )
+            )
             return f"{draw(names)}{typed} = {draw(classes)}(\n{args})"
         return f"{draw(names)} = {draw(expr)}"
     if kind == "return":
@@ -323,3 +327,79 @@ def test_layout_matches_black_on_endpoint_declarations(
     except L.Unsupported:
         return
     assert laid_out == black_of(source)
+
+
+@pytest.mark.parametrize("depth", [0, 1])
+@pytest.mark.parametrize("width", range(82, 95))
+@pytest.mark.parametrize("returns", ["models.{m}", "List[models.{m}]", "Optional[Dict[str, models.{m}]]", "None"])
+def test_endpoint_declarations_whose_first_line_does_not_fit_are_laid_out_as_black_does(
+    depth: int, width: int, returns: str
+) -> None:
+    """Past 88 columns black keeps the value's invisible parentheses or splits at the annotation's subscript,
+    depending on the width of `name: Endpoint[...] =`; each of the three lines of the second may not fit."""
+    indent = "    " * depth
+    arguments = ['"Op"', '"GET"', '"/v1/things/{id}"', 'params=(Param("id", "path", "simple", False),)', "kind=\"json\""]
+    body = "".join(f"{indent}    {argument},\n" for argument in arguments)
+    for model_length in (10, 40, 75, 85):
+        model = "M" * model_length
+        annotation = returns.format(m=model)
+        filler = width - len(f"{indent}_: Endpoint[{annotation}] =")
+        if filler < 1:
+            continue
+        constant = "_" + "A" * filler
+        source = ("class Holder:\n" if depth else "") + f"{indent}{constant}: Endpoint[{annotation}] = Endpoint(\n{body}{indent})\n"
+        try:
+            laid_out = L.layout(source)
+        except L.Unsupported:
+            continue
+        assert laid_out == black_of(source), source
+
+
+long_strings = st.builds(lambda s, n: s[:-1] + "x" * n + s[-1], strings, st.integers(0, 90))
+display_items = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", strings, st.one_of(strings, expr)),
+    st.builds(lambda k, v: f"{k}: {v}", long_strings, long_strings),
+    long_strings,
+    st.builds(lambda k: f"{k}: lambda: None", strings),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names,
+    st.sampled_from(["", ": Dict[str, str]", ": List[str]", ": Dict[str, Any]", ": Mapping[str, models.Thing]"]),
+    st.sampled_from(["{}", "[]"]),
+    st.lists(st.one_of(display_items, expr), min_size=1, max_size=6),
+    st.integers(0, 2),
+    st.integers(0, 60),
+)
+def test_layout_matches_black_on_exploded_displays(
+    name: str, annotation: str, brackets: str, items: list[str], depth: int, padding: int
+) -> None:
+    """A dict or a list the template writes one item per line (the lazy exports of models/__init__.py)."""
+    indent = "    " * depth
+    if brackets == "[]":
+        items = [item for item in items if ": " not in item] or ["None"]
+    name = name + "_" * padding
+    body = "".join(f"{indent}    {item},\n" for item in items)
+    header = "".join("    " * level + f"class Level{level}:\n" for level in range(depth))
+    source = f"{header}{indent}{name}{annotation} = {brackets[0]}\n{body}{indent}{brackets[1]}\n"
+    try:
+        compile(source, "<display>", "exec")
+    except SyntaxError:
+        return
+    try:
+        laid_out = L.layout(source)
+    except L.Unsupported:
+        return
+    assert laid_out == black_of(source), source
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(' "\\\nab\t'), max_size=30), st.integers(0, 3))
+def test_where_a_lone_string_ends_is_where_its_pattern_ends(text: str, indent: int) -> None:
+    from generator.layout.source import LONE_STRING, _lone_string_end
+
+    source = " " * indent + '"""' + text
+    match = LONE_STRING.match(source, 0)
+    assert _lone_string_end(source, 0, indent) == (None if match is None else match.end())

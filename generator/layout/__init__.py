@@ -88,7 +88,9 @@ def layout(text: str) -> str:
                 previous_opens_block = True
                 continue
         if kind == "exploded":
-            lines = exploded(raw, depth)
+            # A long one-line field or parameter is laid out before its leaves are made: it holds no comment and
+            # is too long to stay as it is, so the branches below would come to `annotated` too.
+            lines = exploded(raw, depth) or annotated(raw, depth)
             if lines is not None:
                 out.extend(lines)
                 previous_opens_block = raw.endswith(":")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 
 from .model import (
     LINE_LENGTH,
@@ -11,6 +12,8 @@ from .model import (
 )
 
 
+# The same docstrings come back in a build (the sync and async variant of each method, shared descriptions).
+@lru_cache(maxsize=1 << 14)
 def docstring(value: str, depth: int) -> str:
     """black's docstring normalisation, for a plain triple-double-quoted docstring."""
     if re.search(r"\\\s*\n", value):

@@ -4,6 +4,7 @@ wrote one argument per line. Most split statements are one of them."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .model import (
@@ -35,72 +36,105 @@ def split_import_text(raw: str, depth: int) -> Optional[list[str]]:
 
 
 _EXPLODED_HEAD = re.compile(
-    r"(?:(?:async )?def [A-Za-z_]\w*|return (?:await )?[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:: [\w.\[\]]+)? = [A-Za-z_][\w.]*)\($"
+    r"(?:(?:async )?def [A-Za-z_]\w*\(|return (?:await )?[A-Za-z_][\w.]*\("
+    r"|[A-Za-z_]\w*(?:: [\w.\[\]]+(?:, [\w.\[\]]+)*)? = (?:[A-Za-z_][\w.]*\(|\{|\[))$"
 )
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+# A string, or a string key and a string value, with its comma: nothing splits it, however long.
+_STRING_ITEM = re.compile(r' *"(?:[^"\\\n]|\\.)*"(?:: "(?:[^"\\\n]|\\.)*")?,')
 
 
 def exploded(raw: str, depth: int) -> Optional[list[str]]:
-    """A def, a `return` of a call or an assignment of a call, that the template already wrote one argument per line
-    with a trailing comma, every line fitting: the transforms split it exactly there (the magic trailing comma), so
-    it stays as it is. Anything else about it, and the transforms decide."""
+    """A def, a `return` of a call or an assignment of a call, a dict or a list, that the template already wrote one
+    item per line with a trailing comma, every line fitting: the transforms split it exactly there (the magic
+    trailing comma), so it stays as it is. Anything else about it, and the transforms decide."""
     lines = raw.split("\n")
     if len(lines) < 3:
         return None
     indent = "    " * depth
     head, items, tail = lines[0], lines[1:-1], lines[-1]
-    if not _EXPLODED_HEAD.match(head, len(indent)) or len(head) > LINE_LENGTH or not head.isascii():
+    if not _EXPLODED_HEAD.match(head, len(indent)) or not head.isascii():
         return None
     if not head.startswith("def ", len(indent)) and not head.startswith("async def ", len(indent)):
-        if tail != indent + ")" or not _balanced(head):
+        if tail != indent + _CLOSING[head[-1]] or not _balanced(head):
             return None
-    elif not (
+        if head[-1] != "(":
+            # A display's items are not arguments: only those that stay as they are are known here.
+            if len(head) > LINE_LENGTH or not all(_simple(i, 1) or _STRING_ITEM.fullmatch(i) for i in items):
+                return None
+            return [head, *items, tail]
+        if len(head) > LINE_LENGTH:
+            return _long_assignment(head, items, tail, depth)
+    elif len(head) > LINE_LENGTH or not (
         tail.startswith(indent + ") -> ")
         and tail.endswith(":")
         and len(tail) <= LINE_LENGTH
         and _simple(tail[len(indent) + 1 : -1], 0)
     ):
         return None
-    inner = indent + "    "
-    out = [head]
+    body = _exploded_items(items, depth + 1)
+    return None if body is None else [head, *body, tail]
+
+
+def _exploded_items(items: list[str], depth: int) -> Optional[list[str]]:
+    """The lines of one argument per line, each ending in a comma: each as it is where it fits, else split alone."""
+    inner = "    " * depth
+    out: list[str] = []
     for item in items:
         if not item.startswith(inner) or item[len(inner)] == " " or not item.endswith(","):
             return None
-        if _simple(item, 1):
-            out.append(item)
-            continue
-        split = _split_argument(item, depth + 1)
-        if split is None:
+        lines = _argument(item, depth)
+        if lines is None:
             return None
-        out.extend(split)
-    out.append(tail)
+        out.extend(lines)
     return out
 
 
-# The same long argument comes back many times in one build (the sync and async variant of each method, the same
-# `security=` or `errors=` of every endpoint): two thirds of them on large APIs.
-_split_arguments: dict[str, Optional[tuple[str, ...]]] = {}
-
-
-def _split_argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
-    """An argument that is long, or explodes itself: what delimiter_split hands on, transformed on its own."""
-    if item in _split_arguments:
-        return _split_arguments[item]
+# The same arguments come back many times in one build: the sync and async variant of each method, the same
+# `security=` or `errors=` of every endpoint, the same parameters of every method (four in five on large APIs).
+# An argument's indentation is part of its text, so its depth is too.
+@lru_cache(maxsize=1 << 16)
+def _argument(item: str, depth: int) -> Optional[tuple[str, ...]]:
+    """An argument on its own line: as it is where it fits, else what delimiter_split hands on, transformed alone."""
+    if _simple(item, 1):
+        return (item,)
     simply = annotated(item, depth) or exploded_tuple(item, depth)
     if simply is not None:
         return tuple(simply)
     leaves, end = tokenize(item, 0)
-    lines: Optional[tuple[str, ...]] = None
     if end == len(item) and not any(leaf.type == OTHER for leaf in leaves) and _top_level_commas(leaves) == 1:
-        lines = tuple(str(each) for each in transform_line(argument_line(leaves, Line(depth, inside_brackets=True))))
-    if len(_split_arguments) >= 50_000:  # a bound for long-lived processes (the tests)
-        _split_arguments.clear()
-    _split_arguments[item] = lines  # the indentation is part of the item, so the depth is too
-    return lines
+        return tuple(str(each) for each in transform_line(argument_line(leaves, Line(depth, inside_brackets=True))))
+    return None
+
+
+_ASSIGNED_CALL = re.compile(r"( *)([A-Za-z_]\w*: [A-Za-z_][\w.]*\[)([\w.\[\]]+)(\] =) ([A-Za-z_][\w.]*\()$")
+
+
+def _long_assignment(head: str, items: list[str], tail: str, depth: int) -> Optional[list[str]]:
+    """`name: Outer[inner] = call(`, one argument per line, when that first line does not fit (the endpoint
+    declarations of long operation and model names). The invisible parentheses around the value stay where the
+    left-hand side (`... =` and a space) fits in 87 columns: the call moves to its own line inside them. Else black
+    splits the left-hand side at its subscript, which must then fit on three lines."""
+    match = _ASSIGNED_CALL.match(head)
+    if match is None or not _simple(match.group(3), 0):
+        return None
+    indent, subscript, inner, equals, call = match.groups()
+    left = indent + subscript + inner + equals
+    if len(left) + 1 <= LINE_LENGTH - 1:
+        nested = "    " + indent
+        body = _exploded_items(["    " + item for item in items], depth + 2)
+        return None if body is None else [left + " (", nested + call, *body, nested + ")", tail]
+    lines = [indent + subscript, indent + "    " + inner, indent + "] = " + call]
+    if any(len(line) > LINE_LENGTH for line in lines):
+        return None
+    body = _exploded_items(items, depth + 1)
+    return None if body is None else [*lines, *body, tail]
 
 
 def _balanced(head: str) -> bool:
     """The brackets of an annotation in the head close before its final opening bracket."""
-    return head.count("[") == head.count("]") and head.count("(") == 1
+    rest = head[:-1]
+    return rest.count("[") == rest.count("]") and "(" not in rest
 
 
 def _top_level_commas(leaves: list[Leaf]) -> int:
@@ -201,6 +235,9 @@ def _item(item: str, depth: int, suffix: str) -> Optional[list[str]]:
     return None if body is None else [indent + item[: opening + 1], *body, indent + "]" + suffix]
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.=-]+")
+
+
 def _items(text: str) -> Optional[list[str]]:
     """`text` cut at its top-level commas (each followed by one space), or None when it is not a list of type items
     with balanced brackets and no trailing comma."""
@@ -209,6 +246,10 @@ def _items(text: str) -> Optional[list[str]]:
     start = 0
     position = 0
     while position < len(text):
+        run = _PLAIN.match(text, position)
+        if run is not None:  # names, numbers, dots, `=` and `-`: nothing to look at one by one
+            position = run.end()
+            continue
         ch = text[position]
         if ch == '"':
             match = _TYPE_ITEM.match(text, position)
@@ -228,9 +269,7 @@ def _items(text: str) -> Optional[list[str]]:
             items.append(text[start:position])
             start = position + 2
             position += 1
-        elif not (
-            ch.isalnum() or ch in "_.-" or (ch in ", " and depth > 0 and _after_comma(text, position)) or ch == "="
-        ):
+        elif not (ch in ", " and depth > 0 and _after_comma(text, position)):
             return None
         position += 1
     items.append(text[start:])

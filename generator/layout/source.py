@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Optional
 
 from .model import (
@@ -101,21 +102,12 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
             pos = line_end + 1
             continue
         if stripped.startswith(TRIPLE[0]):
-            match = LONE_STRING.match(text, pos)
-            if match is not None:
-                yield "string", text[pos : match.end()], []
-                pos = match.end() + 1
+            string_end = _lone_string_end(text, pos, pos + len(line) - len(line.lstrip(" ")))
+            if string_end is not None:
+                yield "string", text[pos:string_end], []
+                pos = string_end + 1
                 continue
-        bare = bare_line(line) if len(line) <= LINE_LENGTH else None
-        if (
-            bare is not None
-            and bare.strip() != '""'  # a lone string may be a docstring
-            and line.isascii()
-            and bare.count("(") == bare.count(")")
-            and bare.count("[") == bare.count("]")
-            and bare.count("{") == bare.count("}")
-            and not MAGIC_COMMA.search(bare)
-        ):
+        if _kept(line):
             yield "simple", line, []
             pos = line_end + 1
             continue
@@ -130,6 +122,37 @@ def statements(text: str) -> Iterator[tuple[str, str, list[Leaf]]]:
         pos += 1  # the newline that ends the statement
 
 
+def _lone_string_end(text: str, pos: int, quotes: int) -> Optional[int]:
+    """Where LONE_STRING's match at `pos` ends, found without running the pattern over the whole docstring when the
+    string holds no backslash: it then closes at the first triple quotes after `quotes`, its opening ones."""
+    close = text.find(TRIPLE[0], quotes + 3)
+    if not text.startswith(TRIPLE[0], quotes) or close < 0 or text.find("\\", quotes, close) >= 0:
+        match = LONE_STRING.match(text, pos)
+        return None if match is None else match.end()
+    end = close + 3
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end if end == len(text) or text[end] == "\n" else None
+
+
+# Most lines of a build are one of a few thousand (the same parameters, fields and calls in every module): each is
+# looked at once.
+@lru_cache(maxsize=1 << 16)
+def _kept(line: str) -> bool:
+    """A whole statement on one line that black keeps as it is."""
+    bare = bare_line(line) if len(line) <= LINE_LENGTH else None
+    return (
+        bare is not None
+        and bare.strip() != '""'  # a lone string may be a docstring
+        and line.isascii()
+        and bare.count("(") == bare.count(")")
+        and bare.count("[") == bare.count("]")
+        and bare.count("{") == bare.count("}")
+        and not MAGIC_COMMA.search(bare)
+    )
+
+
+@lru_cache(maxsize=1 << 16)
 def bare_line(line: str) -> Optional[str]:
     """`line` with its one-line strings emptied, so that brackets and commas can be counted; None when it holds what
     that cannot see past: a comment, a continuation backslash, triple quotes, a string left open."""
@@ -146,11 +169,10 @@ def _balanced_end(text: str, pos: int, line_end: int) -> Optional[int]:
     bracket counts alone; None for anything else (strings across lines, comments, continuations)."""
     depth = 0
     while True:
-        bare = bare_line(text[pos:line_end])
-        if bare is None:
+        change = _depth_change(text[pos:line_end])
+        if change is None:
             return None
-        depth += bare.count("(") + bare.count("[") + bare.count("{")
-        depth -= bare.count(")") + bare.count("]") + bare.count("}")
+        depth += change
         if depth <= 0:
             return line_end if depth == 0 else None
         if line_end >= len(text):
@@ -158,6 +180,16 @@ def _balanced_end(text: str, pos: int, line_end: int) -> Optional[int]:
         pos = line_end + 1
         newline = text.find("\n", pos)
         line_end = len(text) if newline < 0 else newline
+
+
+@lru_cache(maxsize=1 << 16)
+def _depth_change(line: str) -> Optional[int]:
+    """Brackets opened minus brackets closed on `line` (the lines of exploded statements repeat as their arguments
+    do); None where bare_line cannot see."""
+    bare = bare_line(line)
+    if bare is None:
+        return None
+    return bare.count("(") + bare.count("[") + bare.count("{") - bare.count(")") - bare.count("]") - bare.count("}")
 
 
 def tokenize(source: str, pos: int) -> tuple[list[Leaf], int]:
