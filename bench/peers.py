@@ -43,7 +43,7 @@ def ensure(log: Callable[[str], None]) -> Path:
     log(f"installing {', '.join(PINS)} (pip, PyPI)")
     pip = [str(python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(pip + ["--upgrade", "pip"], check=True)  # the same pip as gen's environment (bench/generation.py)
-    subprocess.run(pip + PINS, check=True)
+    subprocess.run([*pip, *PINS], check=True)
     stamp.touch()
     return python()
 
