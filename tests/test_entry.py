@@ -220,8 +220,11 @@ def test_a_stamp_is_taken_again_without_bytes_once_the_times_can_vouch(tmp_path:
     out, root = tmp_path / "out", str(tmp_path / "cache")
     planned = plan({"a.py": "x = 1\n"}, out)
     commit(planned)
-    record = {"key": "k", "stamp": stamp_plan(planned), "count": 1, "ignored": 0, "warnings": []}
-    assert len(record["stamp"]["files"]["a.py"]) == 5  # just written: checked by its bytes
+    ticks = os.stat(out / "a.py").st_ctime_ns  # a coarse file clock, still in the tick that wrote a.py
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stamps, "_file_clock", lambda folder: ticks)
+        record = {"key": "k", "stamp": stamp_plan(planned), "count": 1, "ignored": 0, "warnings": []}
+    assert len(record["stamp"]["files"]["a.py"]) == 5  # checked by its bytes
     stamps.write_record(stamps.stamp_file(root, str(out)), record)
     settle()
     assert stamps.unchanged(root, str(out), "another key") is None
@@ -230,3 +233,12 @@ def test_a_stamp_is_taken_again_without_bytes_once_the_times_can_vouch(tmp_path:
     assert again is not None and all(len(entry) == 4 for entry in again["stamp"]["files"].values() if entry)
     (out / "a.py").write_text("x = 2\n", encoding="utf-8")
     assert stamps.unchanged(root, str(out), "k") is None
+
+
+def test_the_file_clock_is_not_behind_what_was_just_written(tmp_path: Path) -> None:
+    (tmp_path / ".gen").mkdir()
+    for index in range(50):
+        (tmp_path / f"{index}.py").write_text("x\n", encoding="utf-8")
+        clock = stamps._file_clock(str(tmp_path / ".gen"))
+        assert clock is not None and clock >= os.stat(tmp_path / f"{index}.py").st_ctime_ns
+    assert stamps._file_clock(str(tmp_path / "missing")) is None
