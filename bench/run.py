@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,13 +59,14 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--runtime-runs", type=int, default=5, help="timings of each runtime figure, the median is kept (default 5)")
     parser.add_argument("--stream-runs", type=int, default=3, help="timings of each stream figure (default 3)")
     parser.add_argument("--import-runs", type=int, default=11, help="fresh processes per import figure (default 11)")
+    parser.add_argument("--probe-rounds", type=int, default=3, help="processes measuring the generated SDK and the floor, alternately; each figure is the median over them (default 3)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.no_peers = True
         args.docs = args.docs or "specs/mistral"
         args.runs = args.big_runs = 1
         args.events, args.requests, args.loops = 2000, 200, 500
-        args.runtime_runs = args.stream_runs = 1
+        args.runtime_runs = args.stream_runs = args.probe_rounds = 1
         args.import_runs = 3
     elif args.results is None:
         args.results = HERE / "RESULTS.md"
@@ -146,6 +148,15 @@ def probe(interpreter: str, env: dict[str, str], args: argparse.Namespace, work:
     return json.loads(done.stdout)
 
 
+def median_figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each number the median over `runs` (each run's own median of its timings); anything else as the first run has it."""
+    figures = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            figures[key] = statistics.median(run[key] for run in runs)
+    return figures
+
+
 def import_times(interpreter: str, env: dict[str, str], runs: int, work: Path) -> dict[str, list[list[float]]]:
     """Alternate SDK and floor imports in fresh processes; one warm-up of each first (writes .pyc files)."""
     out: dict[str, list[list[float]]] = {"sdk": [], "floor": []}
@@ -187,7 +198,7 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
         git=git_head(),
         out_state=out_state(),
         command="python -m bench " + " ".join(args.argv),
-        counts={"events": args.events, "requests": args.requests, "loops": args.loops, "runtime_runs": args.runtime_runs, "stream_runs": args.stream_runs, "import_runs": args.import_runs},
+        counts={"events": args.events, "requests": args.requests, "loops": args.loops, "runtime_runs": args.runtime_runs, "stream_runs": args.stream_runs, "import_runs": args.import_runs, "probe_rounds": args.probe_rounds},
     )
     ours_python = sys.executable
     report.meta["ours_versions"] = peers.versions(ours_python, peers.OURS_DISTS)
@@ -199,10 +210,15 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
         report.meta["peer_versions"] = peers.versions(peer_python, peers.PEER_DISTS, ref_env())
 
     if "runtime" not in skip:
-        log(f"runtime: generated SDK ({args.events:,} events)")
-        report.runtime["ours"] = probe(ours_python, ours_env(), args, work)
-        log("runtime: floor (httpx-sse + model_validate_json; bare httpx post)")
-        report.runtime["floor"] = probe(ours_python, ours_env(), args, work, floor=True)
+        # The SDK's figures are ratios to the floor's, measured in other processes: processes that alternate, so that a
+        # slow spell of the machine falls on both sides, not on whichever ran then.
+        rounds: dict[str, list[dict[str, Any]]] = {"ours": [], "floor": []}
+        for round_ in range(args.probe_rounds):
+            log(f"runtime, round {round_ + 1} of {args.probe_rounds}: generated SDK ({args.events:,} events), then the floor")
+            rounds["ours"].append(probe(ours_python, ours_env(), args, work))
+            rounds["floor"].append(probe(ours_python, ours_env(), args, work, floor=True))
+        report.runtime["ours"] = median_figures(rounds["ours"])
+        report.runtime["floor"] = median_figures(rounds["floor"])
         if peer_python:
             log("runtime: mistralai 1.5.1")
             report.runtime["ref"] = probe(peer_python, ref_env(), args, work)
