@@ -250,8 +250,9 @@ class Report:
         lines = ["## Generated SDK vs mistralai 1.5.1 at run time", ""]
         lines.append(
             f"Each SDK in its own interpreter, over an in-memory httpx.MockTransport; CPU time of the process, median of "
-            f"{c.get('stream_runs')} (streams) or {c.get('runtime_runs')} timings; the generated SDK and the floor in "
-            f"{c.get('probe_rounds', 1)} processes each, alternating, and the median over them. Stream: {c.get('events', 0):,} "
+            f"{c.get('stream_runs')} (streams) or {c.get('runtime_runs')} timings; the generated SDK, the floor and the reference "
+            f"in {c.get('probe_rounds', 1)} rounds of alternating processes, and the median over them (the reference's "
+            f"streams in the first round only). Stream: {c.get('events', 0):,} "
             f"`chat.completion.chunk` events (~{ours.get('event_bytes', 0):.0f} bytes each, handed over in 4 KB chunks) "
             f"through `client.chat.stream` / `stream_async`. Request: {c.get('requests', 0):,} calls of `chat.complete` with "
             f"one user message, answered with a canned ~400-byte JSON. Request model: `ChatCompletionStreamRequest(**kwargs)` "

@@ -2,8 +2,8 @@
 alone that nothing it would read has changed.
 
 Like git's index: a file edited since has another size, inode or change time (which no tool can set back), and a
-folder that gained or lost an entry has another change time. Where the clock cannot tell (a file changed within
-RACY_NS of the stamp could change again within the same tick), the bytes decide, or the stamp is not trusted.
+folder that gained or lost an entry has another change time. Where the clock cannot tell (a file the file clock
+has not yet moved past could change again within the same tick), the bytes decide, or the stamp is not trusted.
 
 Two kinds of record live in the user cache, under `<cache>/v3/`:
 
@@ -43,13 +43,14 @@ VERSION = "v3"
 MANIFEST = ".gen/manifest.json"
 GENIGNORE = ".genignore"
 
-# A file whose mtime or ctime is this close to the stamp could still change within the same tick of the file clock
-# without its times changing.
+# Where the file clock itself is not read: a file whose mtime or ctime is this close to the wall clock could still
+# change within the same tick of the file clock without its times changing.
 RACY_NS = 50_000_000
 
 # A command whose inputs span more entries than this (a spec in a huge folder) gets no run record: checking it
 # would cost what it saves.
 _WATCH_LIMIT = 20_000
+
 
 def digest(data: bytes) -> str:
     return str(_sha256(data).hexdigest())
