@@ -27,6 +27,20 @@ def black_of(text: str) -> str:
     return str(black.format_str(text, mode=MODE))
 
 
+def assert_laid_out_as_black_does(source: str) -> None:
+    """What layout() makes of `source` is what black makes of it, where `source` is Python (a generated statement
+    may not be: a call with nothing but a comma between its parentheses) and layout() handles it."""
+    try:
+        compile(source, "<generated>", "exec")
+    except SyntaxError:
+        return
+    try:
+        laid_out = L.layout(source)
+    except L.Unsupported:
+        return
+    assert laid_out == black_of(source), source
+
+
 def rendered(folder: Path) -> dict[str, str]:
     """The Python files of one API as the templates render them, before the format stage."""
     from generator.config import load_config
@@ -213,16 +227,7 @@ def test_layout_matches_black_on_generated_statements(statement: str, depth: int
         header += "    " * level + f"class Level{level}:\n"
     if depth:
         body = "\n".join(("    " * depth + line) if line else line for line in statement.split("\n"))
-    source = header + body + "\n"
-    try:
-        compile(source, "<statement>", "exec")
-    except SyntaxError:
-        return  # e.g. a call with nothing but a comma between its parentheses
-    try:
-        laid_out = L.layout(source)
-    except L.Unsupported:
-        return
-    assert laid_out == black_of(source)
+    assert_laid_out_as_black_does(header + body + "\n")
 
 
 # Fields and parameters whose type outgrows the line: the shape of most long statements of large APIs.
@@ -258,15 +263,7 @@ def test_layout_matches_black_on_long_fields_and_parameters(
     else:
         header = "".join("    " * level + f"class Level{level}:\n" for level in range(depth))
         source = f"{header}{indent}{name}: {outer}[{inner}]{default}\n"
-    try:
-        compile(source, "<field>", "exec")
-    except SyntaxError:
-        return
-    try:
-        laid_out = L.layout(source)
-    except L.Unsupported:
-        return
-    assert laid_out == black_of(source)
+    assert_laid_out_as_black_does(source)
 
 
 @pytest.mark.parametrize("width", range(84, 93))
@@ -321,12 +318,9 @@ def test_layout_matches_black_on_endpoint_declarations(
     arguments.append(f"response=lambda: models.{model}")
     indent = "    " * depth
     body = "".join(f"{indent}    {argument},\n" for argument in arguments)
-    source = ("class Holder:\n" if depth else "") + f"{indent}{constant}: Endpoint[models.{model}] = Endpoint(\n{body}{indent})\n"
-    try:
-        laid_out = L.layout(source)
-    except L.Unsupported:
-        return
-    assert laid_out == black_of(source)
+    assert_laid_out_as_black_does(
+        ("class Holder:\n" if depth else "") + f"{indent}{constant}: Endpoint[models.{model}] = Endpoint(\n{body}{indent})\n"
+    )
 
 
 @pytest.mark.parametrize("depth", [0, 1])
@@ -347,12 +341,9 @@ def test_endpoint_declarations_whose_first_line_does_not_fit_are_laid_out_as_bla
         if filler < 1:
             continue
         constant = "_" + "A" * filler
-        source = ("class Holder:\n" if depth else "") + f"{indent}{constant}: Endpoint[{annotation}] = Endpoint(\n{body}{indent})\n"
-        try:
-            laid_out = L.layout(source)
-        except L.Unsupported:
-            continue
-        assert laid_out == black_of(source), source
+        assert_laid_out_as_black_does(
+            ("class Holder:\n" if depth else "") + f"{indent}{constant}: Endpoint[{annotation}] = Endpoint(\n{body}{indent})\n"
+        )
 
 
 long_strings = st.builds(lambda s, n: s[:-1] + "x" * n + s[-1], strings, st.integers(0, 90))
@@ -383,16 +374,7 @@ def test_layout_matches_black_on_exploded_displays(
     name = name + "_" * padding
     body = "".join(f"{indent}    {item},\n" for item in items)
     header = "".join("    " * level + f"class Level{level}:\n" for level in range(depth))
-    source = f"{header}{indent}{name}{annotation} = {brackets[0]}\n{body}{indent}{brackets[1]}\n"
-    try:
-        compile(source, "<display>", "exec")
-    except SyntaxError:
-        return
-    try:
-        laid_out = L.layout(source)
-    except L.Unsupported:
-        return
-    assert laid_out == black_of(source), source
+    assert_laid_out_as_black_does(f"{header}{indent}{name}{annotation} = {brackets[0]}\n{body}{indent}{brackets[1]}\n")
 
 
 @settings(max_examples=500, deadline=None)
