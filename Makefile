@@ -7,8 +7,12 @@ PY := $(VENV)/bin/python
 PRISM_VERSION ?= 5.16.x
 PRISM_DIR := .tools/prism
 PRISM_STAMP := $(PRISM_DIR)/.installed-$(PRISM_VERSION)
+# The oldest black gen supports (pyproject: black>=25.1): tests/test_formatters.py proves it formats gen's output as
+# the pinned newest does. In a venv of its own, beside the project's.
+BLACK_LOW ?= 25.1.0
+BLACK_LOW_DIR := .tools/black-$(BLACK_LOW)
 
-.PHONY: build test golden check prism
+.PHONY: build test golden check prism black-low
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +30,15 @@ $(PRISM_STAMP):
 
 prism: $(PRISM_STAMP)  ## install the Prism mock server under .tools/prism (needs npm)
 
-test: $(VENV)/.installed $(PRISM_STAMP)  ## install, then run the whole test suite
-	GEN_REQUIRE_PRISM=1 $(PY) -m pytest
+$(BLACK_LOW_DIR)/.installed:
+	$(PYTHON) -m venv $(BLACK_LOW_DIR)
+	$(BLACK_LOW_DIR)/bin/python -m pip install --quiet black==$(BLACK_LOW)
+	touch $@
+
+black-low: $(BLACK_LOW_DIR)/.installed  ## install the oldest supported black under .tools/
+
+test: $(VENV)/.installed $(PRISM_STAMP) $(BLACK_LOW_DIR)/.installed  ## install, then run the whole test suite
+	GEN_REQUIRE_PRISM=1 GEN_BLACK_LOW=$(BLACK_LOW_DIR)/bin/python $(PY) -m pytest
 
 golden: $(VENV)/.installed  ## rewrite out/ and tests/golden/*/expected/ from the generator (never by hand)
 	$(VENV)/bin/gen build specs/

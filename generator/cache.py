@@ -2,16 +2,13 @@
 
 Layout under the cache folder (`$GEN_CACHE_DIR`, else `$XDG_CACHE_HOME/gen`, else `~/.cache/gen`):
 
-    v3/objects/ab/<sha256>   the bytes of one file black formatted, named by their own hash
-    v3/format/ab/<key>       the hash of black's output for one unformatted text (key: text + black version + line length)
-    v3/builds/<key>          a whole build: its files and warnings after a checksum, keyed by all it read
-    v3/stamps/, v3/runs/     what out/<api>/ and a build's inputs looked like after it (generator.stamps)
+    v4/format/ab/<key>    the formatter's output for one unformatted text (key: the text, the formatter, its version)
+    v4/builds/<key>       a whole build: its files and warnings, keyed by everything it read (generator.inputs)
 
-A build is one entry, not one per file: a cold build of a large spec would otherwise spend a second creating
-thousands of small files. Every entry is written atomically (temporary file, then rename), so concurrent builds can
-share the folder. Entries are checked when read (bytes that do not hash to what their entry says are ignored), and
-any failure of the cache is a miss, never a failed build. The folder is kept under a size bound (`GEN_CACHE_MAX_MB`, default 512): after a build
-that stored something, the least recently used entries go first.
+Every entry starts with a CRC of what follows and is written atomically (temporary file, then rename), so concurrent
+builds can share the folder; a damaged entry, like any failure of the cache, is a miss, never a failed build. The
+folder is kept under a size bound (`GEN_CACHE_MAX_MB`, default 512): after a build that stored something, the least
+recently used entries go first.
 """
 
 from __future__ import annotations
@@ -19,12 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
 
-from .stamps import VERSION, cache_folder
-
+VERSION = "v4"
 DEFAULT_MAX_MB = 512
 
 
@@ -33,7 +30,13 @@ def sha256(data: bytes) -> str:
 
 
 def default_dir() -> Path:
-    return Path(cache_folder())
+    explicit = os.environ.get("GEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):  # the XDG rule: a relative value is ignored
+        return Path(xdg, "gen")
+    return Path.home() / ".cache" / "gen"
 
 
 def _max_bytes() -> int:
@@ -41,6 +44,17 @@ def _max_bytes() -> int:
         return max(1, int(os.environ.get("GEN_CACHE_MAX_MB", DEFAULT_MAX_MB))) * 1024 * 1024
     except ValueError:
         return DEFAULT_MAX_MB * 1024 * 1024
+
+
+def _sealed(payload: bytes) -> bytes:
+    return b"%08x\n" % zlib.crc32(payload) + payload
+
+
+def _unsealed(raw: bytes | None) -> bytes | None:
+    if raw is None:
+        return None
+    check, _, payload = raw.partition(b"\n")
+    return payload if check == b"%08x" % zlib.crc32(payload) else None
 
 
 class Cache:
@@ -55,41 +69,19 @@ class Cache:
     def default(cls) -> "Cache":
         return cls(default_dir())
 
-    # ------------------------------------------------------------------ objects: file bytes by their own hash
-
-    def get_object(self, digest: str) -> bytes | None:
-        data = self._read(self._object_path(digest))
-        if data is None or sha256(data) != digest:
-            return None
-        return data
-
-    def put_object(self, data: bytes) -> str:
-        digest = sha256(data)
-        path = self._object_path(digest)
-        if path is not None and not path.exists():
-            self._write(path, data)
-        return digest
-
-    # ------------------------------------------------------------------ format: unformatted text -> formatted object
+    # ------------------------------------------------------------------ format: unformatted text -> formatted text
 
     def get_formatted(self, key: str) -> bytes | None:
-        pointer = self._read(self._fan_out("format", key))
-        if pointer is None:
-            return None
-        return self.get_object(pointer.decode("ascii", "replace"))
+        return _unsealed(self._read(self._fan_out("format", key)))
 
     def put_formatted(self, key: str, data: bytes) -> None:
-        digest = self.put_object(data)
-        self._write(self._fan_out("format", key), digest.encode("ascii"))
+        self._write(self._fan_out("format", key), _sealed(data))
 
     # ------------------------------------------------------------------ builds: everything a build read -> its files
 
     def get_build(self, key: str) -> dict[str, Any] | None:
-        raw = self._read(None if self.root is None else self.root / "builds" / key)
-        if raw is None:
-            return None
-        check, _, payload = raw.partition(b"\n")
-        if check != b"%08x" % zlib.crc32(payload):  # a damaged entry is a miss
+        payload = _unsealed(self._read(None if self.root is None else self.root / "builds" / key))
+        if payload is None:
             return None
         header, _, body = payload.partition(b"\n")
         try:
@@ -112,12 +104,9 @@ class Cache:
             texts = [text.encode("utf-8") for text in record["files"].values()]
             header = {"paths": list(record["files"]), "sizes": [len(t) for t in texts], "warnings": record["warnings"]}
             payload = json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(texts)
-            self._write(self.root / "builds" / key, b"%08x\n" % zlib.crc32(payload) + payload)
+            self._write(self.root / "builds" / key, _sealed(payload))
 
     # ------------------------------------------------------------------ plumbing
-
-    def _object_path(self, digest: str) -> Path | None:
-        return self._fan_out("objects", digest)
 
     def _fan_out(self, kind: str, key: str) -> Path | None:
         if self.root is None or len(key) < 3 or not key.isalnum():
@@ -142,8 +131,6 @@ class Cache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile  # here: a no-op rebuild reads the cache and writes nothing
-
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:

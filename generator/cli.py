@@ -1,22 +1,17 @@
-"""The `gen` command."""
+"""The `gen` command: it parses arguments, runs generator.pipeline and prints what happened."""
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
-from typing import Any, Sequence
 
 import click
 
-from . import __version__, stamps
-from .config import valid_package
-from .cache import Cache
-from .pipeline import ApiSource, Built, Job, build, discover, prepare
+from . import __version__
+from .config import FORMATTERS, valid_package
+from .pipeline import Options, Result, run
 from .problems import BuildError
-from .stamps import GENIGNORE, MANIFEST
-from .write import Plan, commit_all, differences, plan, stamp_plan, unified_diff
+from .write import GENIGNORE, MANIFEST, Plan, differences, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
 DIFF_LINES_PER_FILE = 40
@@ -29,12 +24,13 @@ Exit status:
      or generated files were edited by hand since the last build (see --force), or a file gen
      did not write is in the way
   2  bad input: one line per problem, `file#/json/pointer: message`
+  3  an internal error of gen: one line saying where
 
 \b
 Nothing is written unless every API builds and no file is in conflict. Unchanged files keep their
 mtime; files an earlier build generated and this one does not are removed; paths listed in
 out/<api>/.genignore are never written. A no-op rebuild is served from the cache
-($GEN_CACHE_DIR, default ~/.cache/gen), which also keeps the file metadata of each out/<api>/."""
+($GEN_CACHE_DIR, default ~/.cache/gen)."""
 
 
 @click.group()
@@ -55,100 +51,53 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None, help="A folder of templates that replace built-in ones of the same name (e.g. DIR/models/model.py.jinja).")
 @click.option("--package", default=None, callback=_package, help="The Python package name of the SDK (overrides `package:` in gen.yaml); one API only.")
+@click.option("--formatter", type=click.Choice(FORMATTERS), default=None, help="The formatter of the generated code (overrides `formatter:` in gen.yaml; default black). ruff needs `pip install gen[ruff]`.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the differences if out/ is not what this build would write.")
 @click.option("--force", is_flag=True, help="Overwrite (or remove) generated files that were edited by hand.")
 def build_command(
-    path: Path, out_dir: Path, strict: bool, templates: Path | None, package: str | None, check: bool, force: bool
+    path: Path,
+    out_dir: Path,
+    strict: bool,
+    templates: Path | None,
+    package: str | None,
+    formatter: str | None,
+    check: bool,
+    force: bool,
 ) -> None:
     """Build the SDK of every API under PATH (a folder of API folders, one API folder, or one spec file)."""
     if check and force:
         raise click.UsageError("--check writes nothing; --force has no meaning with it")
-    cache = Cache.default()
-    root = None if cache.root is None else str(cache.root)
+    options = Options(out_dir, strict, templates, package, formatter, check, force)
     try:
-        sources = discover(path)
-        if package is not None and len(sources) > 1:
-            raise click.UsageError(f"--package names one SDK but {path} holds {len(sources)} APIs; set `package:` in each gen.yaml")
-        # What the build keys are computed from, as it is before any of it is read: the next `gen build` with the same
-        # arguments checks it without importing this module (generator.entry).
-        started = time.time_ns()
-        watched = _watch(path, sources) if not check and templates is None and package is None else None
-        jobs = [prepare(source, strict=strict, templates=templates, package=package) for source in sources]
-        # An API whose out/<api>/ is, by its stamp, as this very build left it last time needs no build at all.
-        found = [None if check else stamps.unchanged(root, _resolved(out_dir, job), job.key) for job in jobs]
-        built = [None if record else build(job, cache=cache) for job, record in zip(jobs, found)]
+        results = run(path, options)
     except BuildError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
-    # Everything was built in memory before anything is written: a failure above leaves out/ as it was.
-    for result, record in zip(built, found):
-        warnings = [str(w) for w in result.warnings] if result is not None else record["warnings"] if record else []
-        for warning in warnings:
-            click.echo(warning, err=True)
-    done = {i: result for i, result in enumerate(built) if result is not None}
-    plans = {i: plan(result.files, out_dir / result.source.name, result.inputs) for i, result in done.items()}
+    except Exception as exc:
+        sys.exit(_internal_error(exc))
+    for result in results:
+        for warning in result.built.warnings:
+            click.echo(str(warning), err=True)
     if check:
-        sys.exit(_report_check([(done[i], planned) for i, planned in plans.items()], path))
-    if _report_conflicts(list(plans.values()), force):
+        sys.exit(_report_check(results, path))
+    if _report_conflicts([result.plan for result in results], force):
         sys.exit(1)
-    changes = dict(zip(plans, commit_all(list(plans.values()), force=force)))
-    for i, (job, result, record) in enumerate(zip(jobs, built, found)):
-        if result is not None:
-            planned = plans[i]
-            record = _record_stamp(job, result, planned, root, _resolved(out_dir, job))
-        assert record is not None
-        ignored = f", {record['ignored']} left alone (.genignore)" if record["ignored"] else ""
-        click.echo(f"{out_dir / job.source.name}: {record['count']} files, {len(changes.get(i, []))} changed{ignored}")
-    _record_run(root, (path, out_dir, strict), watched, started, jobs)
+    for result in results:
+        ignored = f", {len(result.plan.ignored)} left alone (.genignore)" if result.plan.ignored else ""
+        count = len(result.built.files)
+        click.echo(f"{out_dir / result.built.source.name}: {count} files, {len(result.changes)} changed{ignored}")
 
 
-def _resolved(out_dir: Path, job: Job) -> str:
-    return str((out_dir / job.source.name).resolve())
+def _internal_error(exc: Exception) -> int:
+    """A bug in gen, not in the input: one line saying where, and exit status 3 (never a traceback)."""
+    import traceback
 
-
-def _record_stamp(job: Job, result: Built, planned: Plan, root: str | None, resolved: str) -> dict[str, Any]:
-    record = {
-        "key": job.key,
-        "stamp": stamp_plan(planned),
-        "count": len(result.files),
-        "ignored": len(planned.ignored),
-        "warnings": [str(w) for w in result.warnings],
-    }
-    if root is not None:
-        stamps.write_record(stamps.stamp_file(root, resolved), record)
-    return record
-
-
-def _watch(path: Path, sources: Sequence[ApiSource]) -> dict[str, Any] | None:
-    """Everything a build key is computed from, by its file metadata: the folders that hold the specs (their
-    overlays, gen.yaml and the files they reference are inside), gen's code and templates, and the folders on the
-    path its libraries come from."""
-    from .inputs import builtin_templates
-
-    trees = {os.path.dirname(os.path.abspath(__file__)), str(builtin_templates())}
-    trees.update(str(source.spec.resolve().parent) for source in sources)
-    if path.is_dir():
-        trees.add(os.path.abspath(path))
-    singles = [os.path.abspath(path)] + [os.path.abspath(entry or ".") for entry in sys.path]
-    return stamps.watch(singles, sorted(trees))
-
-
-def _record_run(
-    root: str | None, command: tuple[Path, Path, bool], watched: dict[str, Any] | None, started: int, jobs: list[Job]
-) -> None:
-    """Remember what this command read and where it wrote, for generator.entry: only when nothing it read was
-    changing while it ran."""
-    if root is None or watched is None or not stamps.settled(watched, started):
-        return
-    path, out_dir, strict = command
-    record = {
-        **stamps.environment(),
-        "watch": watched,
-        "outs": [[str(out_dir / job.source.name), _resolved(out_dir, job), job.key] for job in jobs],
-    }
-    key = stamps.command_key(os.getcwd(), str(path), str(out_dir), strict)
-    stamps.write_record(stamps.run_file(root, key), record)
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    detail = " ".join(str(exc).split())[:200]
+    click.echo(f"gen: internal error{where}: {type(exc).__name__}: {detail} (a bug in gen; please report it)", err=True)
+    return 3
 
 
 def _report_conflicts(plans: list[Plan], force: bool) -> bool:
@@ -180,16 +129,25 @@ def _report_conflicts(plans: list[Plan], force: bool) -> bool:
     return stopped
 
 
-def _report_check(plans: list[tuple[Built, Plan]], path: Path) -> int:
+def _report_check(results: list[Result], path: Path) -> int:
     budget = DIFF_LINES_TOTAL
     left_out = 0
     status = 0
-    for result, planned in plans:
+    for result in results:
+        planned = result.plan
         found = differences(planned)
         if not found:
             click.echo(f"{planned.out_dir}: up to date ({len(planned.generated)} files)")
             continue
         status = 1
+        made_with, running = planned.inputs_before.get("formatter"), result.built.inputs.get("formatter")
+        if made_with and made_with != running:
+            # Every file may differ by the formatter alone: listing them would hide the one cause.
+            click.echo(
+                f"{planned.out_dir}: made with {made_with}, but this gen formats with {running}; "
+                f"install {str(made_with).replace(' ', '==')} to check it ({len(found)} files differ)"
+            )
+            continue
         noun = "file differs" if len(found) == 1 else "files differ"
         click.echo(f"{planned.out_dir}: {len(found)} {noun} from what `gen build` would write:")
         for difference in found:
@@ -228,6 +186,8 @@ def diff_command(old: Path, new: Path, output_format: str) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
+    except Exception as exc:
+        sys.exit(_internal_error(exc))
     changes = compare(old_api, new_api)
     render = as_json if output_format == "json" else markdown
     click.echo(render(changes, str(old), str(new)), nl=False)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .problems import BuildError, Problem
 
+FORMATTERS = ("black", "ruff")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -16,6 +18,7 @@ class Config:
     sdk_class: str
     version: str = "0.1.0"
     title: str | None = None
+    formatter: str = "black"  # or "ruff": `ruff format`, for very large APIs
 
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -34,13 +37,21 @@ def valid_package(name: str) -> bool:
     return bool(_PACKAGE.match(name))
 
 
-def load_config(path: Path | None, name: str, display: str = "", *, package: str | None = None) -> Config:
-    """gen.yaml of an API folder (or the defaults); `package` (from `gen build --package`) overrides gen.yaml's."""
-    config = _load_config(path, name, display)
+def load_config(path: Path | None, name: str, display: str = "") -> Config:
+    """gen.yaml of an API folder, or the defaults."""
+    return _load_config(path, name, display)
+
+
+def overridden(config: Config, *, package: str | None = None, formatter: str | None = None) -> Config:
+    """`config` with the command line's choices (`gen build --package/--formatter`) in place of gen.yaml's."""
     if package is not None:
         if not valid_package(package):
             raise BuildError([Problem("--package", "", f"{package!r} is not a valid Python package name")])
         config = replace(config, package=package)
+    if formatter is not None:
+        if formatter not in FORMATTERS:
+            raise BuildError([Problem("--formatter", "", f"{formatter!r} is not a formatter gen knows; use black or ruff")])
+        config = replace(config, formatter=formatter)
     return config
 
 
@@ -58,7 +69,7 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if not isinstance(data, dict):
         raise BuildError([Problem(shown, "", "gen.yaml must be a mapping")])
     problems = []
-    known = {"package", "sdk_class", "version", "title"}
+    known = {"package", "sdk_class", "version", "title", "formatter"}
     for key in data:
         if key not in known:
             problems.append(Problem(shown, f"/{key}", f"unknown setting; expected one of {', '.join(sorted(known))}"))
@@ -68,6 +79,9 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
         problems.append(Problem(shown, "/package", f"{package!r} is not a valid Python package name"))
     if not _CLASS.match(sdk_class):
         problems.append(Problem(shown, "/sdk_class", f"{sdk_class!r} is not a valid class name"))
+    formatter = str(data.get("formatter", base.formatter))
+    if formatter not in FORMATTERS:
+        problems.append(Problem(shown, "/formatter", f"{formatter!r} is not a formatter gen knows; use black or ruff"))
     if problems:
         raise BuildError(problems)
     title = data.get("title")
@@ -77,4 +91,5 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
         sdk_class=sdk_class,
         version=str(data.get("version", base.version)),
         title=str(title) if title is not None else None,
+        formatter=formatter,
     )

@@ -1,95 +1,136 @@
-"""Stage 4: every emitted Python file in black's layout.
+"""Stage 4: every rendered Python file through the formatter: black (the default) or `ruff format`.
 
-Most files are laid out by `generator.layout`, which computes black's decisions for the statements gen's templates
-emit in a fraction of black's time; files holding something outside its subset go to black itself, through the cache
-(black runs only on text it has not seen). Files copied from gen's own template-free templates (the SDK runtime) are
-black-formatted at the source, which the tests check.
+The formatter is a library we call, never one we re-write. Its output is cached by the hash of the unformatted
+text, the formatter and its version, so a rebuild formats only the files whose rendered text changed. A build with
+many files to format spreads black over the machine's cores; ruff formats them all in one process of its own.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 from .cache import Cache, sha256
 from .problems import BuildError, Problem
-from .versions import version
 
 LINE_LENGTH = 88
 
+# Below this many files to format, starting worker processes costs more than it saves.
+_POOL_FROM = 24
+
 
 @lru_cache(maxsize=None)
-def black_version() -> str:
-    """Black's version without importing black (a no-op build never needs black itself)."""
-    found = version("black")
-    if found is None:  # pragma: no cover - black is a dependency of gen
-        import black
-
-        return str(getattr(black, "__version__", "unknown"))
-    return found
-
-
-def format_key(text: str) -> str:
-    """The cache key of one unformatted file: its text, black's version and the line length."""
-    return sha256(f"black {black_version()} line-length {LINE_LENGTH}\0{text}".encode("utf-8"))
+def identity(formatter: str) -> str:
+    """`black 26.10.1`: what the manifest records, and part of every cache key."""
+    try:
+        return f"{formatter} {metadata.version(formatter)}"
+    except metadata.PackageNotFoundError:
+        hint = " (pip install gen[ruff])" if formatter == "ruff" else ""
+        raise BuildError([Problem(formatter, "", f"the formatter {formatter} is not installed{hint}")]) from None
 
 
-def format_files(files: dict[str, str], cache: Cache | None = None, *, own_templates: bool = True) -> dict[str, str]:
-    """`own_templates`: every file comes from gen's own templates, which the tests show emit valid Python; files
-    from a user's templates are compiled first, as black would parse them."""
-    from .layout import Unsupported, layout
-
+def format_files(files: dict[str, str], formatter: str = "black", cache: Cache | None = None) -> dict[str, str]:
+    """The same files, every `.py` one formatted; raises BuildError naming a file that is not valid Python."""
     cache = cache if cache is not None else Cache(None)
+    salt = f"{identity(formatter)} line-length {LINE_LENGTH}\0"
     formatted = dict(files)
-    todo: list[tuple[str, str, str]] = []  # (path, text, cache key)
-    static = _static_templates()
+    todo: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for path, text in files.items():
-        if path.endswith(".py") and text not in static:
-            if not own_templates:
-                _check_syntax(path, text)
-            try:
-                formatted[path] = layout(text)
-                continue
-            except Unsupported:
-                pass
-            key = format_key(text)
-            hit = cache.get_formatted(key)
-            if hit is not None:
-                formatted[path] = hit.decode("utf-8")
-            else:
-                todo.append((path, text, key))
-    for path, text, key in todo:  # serially: a large API is already formatted in two processes (generator.pipeline)
-        formatted[path] = _black(path, text)
-        cache.put_formatted(key, formatted[path].encode("utf-8"))
+        if not path.endswith(".py"):
+            continue
+        keys[path] = sha256((salt + text).encode("utf-8"))
+        hit = cache.get_formatted(keys[path])
+        if hit is not None:
+            formatted[path] = hit.decode("utf-8")
+        else:
+            todo[path] = text
+    done = _ruff(todo) if formatter == "ruff" else _black_all(todo)
+    for path, text in done.items():
+        formatted[path] = text
+        cache.put_formatted(keys[path], text.encode("utf-8"))
     return formatted
 
 
-def _check_syntax(path: str, text: str) -> None:
-    try:
-        compile(text, path, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST, without importing ast
-    except SyntaxError as exc:
-        message = f"generated code is not valid Python (line {exc.lineno}: {exc.msg}); check the templates"
-        raise BuildError([Problem(path, "", message)]) from None
+# ---------------------------------------------------------------------------------------------------- black
 
 
-@lru_cache(maxsize=1)
-def _static_templates() -> frozenset[str]:
-    """The text of gen's own Python templates that take no input: what they render is the template itself."""
-    from .render import builtin_templates_dir
-    from .render.precompile import static
+def _black_all(todo: dict[str, str]) -> dict[str, str]:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2 or len(todo) < _POOL_FROM:
+        return {path: _black(path, text) for path, text in todo.items()}
+    # Shares of about equal size, the longest texts dealt first; a few more shares than cores evens out the end.
+    shares: list[list[tuple[str, str]]] = [[] for _ in range(cores * 4)]
+    sizes = [0] * len(shares)
+    for path, text in sorted(todo.items(), key=lambda item: -len(item[1])):
+        smallest = sizes.index(min(sizes))
+        shares[smallest].append((path, text))
+        sizes[smallest] += len(text)
+    # Imported in the parent, so that every forked worker starts with black already loaded.
+    import black  # noqa: F401
 
-    texts = set()
-    for path in builtin_templates_dir().rglob("*.py.jinja"):
-        text = path.read_text(encoding="utf-8")
-        if static(text):
-            texts.add(text)
-    return frozenset(texts)
+    context = None
+    if sys.platform == "linux":
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
+        results = pool.map(_black_share, [share for share in shares if share])
+        return {path: text for result in results for path, text in result}
+
+
+def _black_share(share: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(path, _black(path, text)) for path, text in share]
 
 
 def _black(path: str, text: str) -> str:
-    import black  # imported on first use: ~0.2 s that a cached build does not pay
+    import black  # here: ~0.2 s of imports that a build served from the cache never pays
 
     try:
         return str(black.format_str(text, mode=black.Mode(line_length=LINE_LENGTH)))
-    except Exception as exc:  # black's errors carry the offending line; that is all we can add
-        # Reaching this means a template produced invalid Python: a bug in gen, not in the spec.
-        raise BuildError([Problem(path, "", f"generated code is not valid Python (a bug in gen): {exc}")]) from None
+    except Exception as exc:  # black's message names the offending line; the path is ours to add
+        raise _invalid(path, str(exc)) from None
+
+
+def _invalid(path: str, detail: str) -> BuildError:
+    # Only a template can produce invalid Python: spec text reaches the code through escaping filters.
+    message = f"generated code is not valid Python ({' '.join(detail.split())[:200]}); check the templates"
+    return BuildError([Problem(path, "", message)])
+
+
+# ---------------------------------------------------------------------------------------------------- ruff
+
+
+def _ruff(todo: dict[str, str]) -> dict[str, str]:
+    """`ruff format` over a temporary tree holding the files; `--isolated` so that no configuration file of the
+    user's changes the output."""
+    if not todo:
+        return {}
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped,unused-ignore]
+
+    with tempfile.TemporaryDirectory(prefix="gen-ruff-", dir=_scratch()) as folder:
+        for path, text in todo.items():
+            target = Path(folder, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        command = [find_ruff_bin(), "format", "--isolated", "--quiet", f"--line-length={LINE_LENGTH}", folder]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            for path, text in todo.items():  # ruff names its temporary copy: find the file by compiling
+                try:
+                    compile(text, path, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+                except SyntaxError as exc:
+                    raise _invalid(path, f"line {exc.lineno}: {exc.msg}") from None
+            raise BuildError([Problem("ruff", "", f"ruff format failed: {result.stderr.strip()[:300]}")])
+        return {path: Path(folder, path).read_text(encoding="utf-8") for path in todo}
+
+
+def _scratch() -> str | None:
+    """A folder in memory where there is one: creating a thousand files on some disks takes seconds."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None

@@ -1,8 +1,8 @@
 """What a build reads, hashed. Two fingerprints come out of here:
 
 - `describe(...)`: the inputs record of the manifest (out/<api>/.gen/manifest.json): the hash of every input file (the
-  spec, the files its `$ref`s name, the overlays, gen.yaml), of the effective template set, black's version and the
-  options that change the output. It holds no absolute path and no time, so it is the same on every machine.
+  spec, the files its `$ref`s name, the overlays, gen.yaml), of the effective template set, the formatter and its
+  version, and the options that change the output. It holds no absolute path and no time, so it is the same on every machine.
 - `build_key(...)`: the key of a whole build in the user cache. On top of the inputs it covers gen's own code, the
   libraries whose behaviour shapes the output and the Python version, so that a cached build is only reused when a
   fresh one could not differ. The manifest leaves these out on purpose: a refactoring of gen must not churn every
@@ -24,15 +24,13 @@ from urllib.parse import unquote, urlsplit
 
 from . import __version__
 from .cache import sha256
-from .format import LINE_LENGTH, black_version
-from .versions import version
 
 # `$ref: x`, `$ref: "x"`, `"$ref": "x"`: every reference, in YAML or JSON, read as text. Scanning text and keeping
 # any file it might name errs on the side of hashing too much, never too little; it costs a millisecond where
 # parsing the YAML would cost most of a no-op build.
 _REF = re.compile(rb"""\$ref["']?\s*:\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,}\]#'"]+))""")
 
-# Libraries whose version can change what gen emits (black's own is in the manifest).
+# Libraries whose version can change what gen emits (the formatter's is in the manifest).
 _LIBRARIES = ("jinja2", "pyyaml", "jsonschema", "jsonpath-rfc9535")
 
 
@@ -114,9 +112,11 @@ def describe(
     overlays: tuple[Path, ...],
     config: Path | None,
     templates: Path | None,
+    formatter: str,
     options: dict[str, str],
 ) -> dict[str, Any]:
-    """The manifest's record of the inputs; its "hash" covers everything else in it."""
+    """`formatter`: its name and version, `black 26.10.1`."""
+    # The manifest's record of the inputs; its "hash" covers everything else in it.
     folder = spec.resolve().parent
 
     def label(path: Path) -> str:
@@ -130,8 +130,8 @@ def describe(
         except OSError:
             files[label(path)] = "unreadable"
     record: dict[str, Any] = {
-        "black": black_version(),
         "files": dict(sorted(files.items())),
+        "formatter": formatter,
         "templates": sha256(_canonical(template_set(templates))),
     }
     if options:
@@ -144,7 +144,9 @@ def describe(
 def code_fingerprint() -> str:
     """gen's own code and data, the libraries that shape its output, and the Python running it."""
     package = Path(__file__).resolve().parent
-    versions = {name: version(name) for name in _LIBRARIES}
+    from importlib import metadata
+
+    versions = {name: metadata.version(name) for name in _LIBRARIES}
     return sha256(
         _canonical(
             {
@@ -153,7 +155,6 @@ def code_fingerprint() -> str:
                 "templates": _tree(builtin_templates()),
                 "libraries": versions,
                 "python": sys.version,
-                "line_length": LINE_LENGTH,
             }
         )
     )

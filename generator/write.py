@@ -28,7 +28,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
 
 from . import __version__
-from .stamps import GENIGNORE, MANIFEST, stamp
+
+MANIFEST = ".gen/manifest.json"
+GENIGNORE = ".genignore"
 
 
 def _digest(data: bytes) -> str:
@@ -113,6 +115,7 @@ class Plan:
     before: dict[str, bytes] = field(default_factory=dict)  # current bytes of every updated or removed file
     manifest: bytes = b""
     manifest_before: bytes | None = None
+    inputs_before: dict[str, Any] = field(default_factory=dict)  # what the last build read, by its manifest
 
     @property
     def manifest_changed(self) -> bool:
@@ -172,10 +175,11 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
     """Compare `files` (relative path -> text) with out_dir. Touches nothing."""
     manifest = read_manifest(out_dir)
     previous = _manifest_files(manifest)
+    recorded = manifest.get("inputs")
     listed = manifest.get("ignored")
     ignored_before = {str(p) for p in listed} if isinstance(listed, list) else set()
     ignore = GenIgnore.read(out_dir)
-    result = Plan(out_dir=out_dir, generated={})
+    result = Plan(out_dir=out_dir, generated={}, inputs_before=recorded if isinstance(recorded, dict) else {})
     base = os.path.join(out_dir, "")  # strings, not Paths: this runs for every file
     fresh = not os.path.lexists(out_dir)  # then nothing is there to read (nor in the way)
     for path in sorted(files):
@@ -241,6 +245,11 @@ class WriteRefused(Exception):
         self.paths = paths
 
 
+def blocked(plan: Plan, force: bool) -> list[str]:
+    """The files that stop `plan` from being committed: foreign ones always, edited ones unless `force`."""
+    return sorted(plan.foreign + ([] if force else plan.edited))
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -256,9 +265,8 @@ def commit_all(plans: list[Plan], *, force: bool = False) -> list[list[str]]:
     """Apply several plans (one per API) as one: nothing is renamed into place before every file of every plan is
     staged, so a failure while staging (a full disk) leaves every out/<api>/ as it was."""
     for planned in plans:
-        blocked = planned.foreign + ([] if force else planned.edited)
-        if blocked:
-            raise WriteRefused(planned, sorted(blocked))
+        if blocked(planned, force):
+            raise WriteRefused(planned, blocked(planned, force))
     staged: list[_Staged] = []
     try:
         for planned in plans:
@@ -356,14 +364,6 @@ def write(
 ) -> list[str]:
     """Write `files` under `out_dir`; return the relative paths that changed. Raises WriteRefused (see commit)."""
     return commit(plan(files, out_dir, inputs), force=force)
-
-
-# ---------------------------------------------------------------------------------------------------- stamps
-
-
-def stamp_plan(plan: Plan) -> dict[str, Any]:
-    """The stamp of out_dir as `plan` leaves it (after commit, or when it had nothing to do)."""
-    return stamp(str(plan.out_dir), {**plan.digests, MANIFEST: _digest(plan.manifest)})
 
 
 # ---------------------------------------------------------------------------------------------------- --check

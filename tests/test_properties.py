@@ -385,7 +385,7 @@ def build(document: dict[str, Any], base: Path, cache: Cache) -> Built:
     spec.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     loaded = load(spec)
     api, warnings = build_ir(loaded, Config(name=package, package=package, sdk_class="Sdk"))
-    files = format_files(render(api), cache)
+    files = format_files(render(api), "black", cache)
     for relative, text in files.items():
         path = folder / "out" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
