@@ -42,7 +42,7 @@ def builtin_templates() -> Path:
     """The built-in template folder: package data of `generator.templates` when installed, `templates/` in a checkout
     (the same rule as generator.render)."""
     try:
-        import generator.templates as package
+        import generator.templates as package  # type: ignore[import-not-found,unused-ignore]  # package data
 
         if package.__file__:
             return Path(package.__file__).resolve().parent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from ..problems import escape_pointer_token
 from . import types as t
@@ -171,7 +171,7 @@ class OperationBuilder:
                 t.Parameter(
                     name=name,
                     wire_name=wire,
-                    location=location,
+                    location=cast(t.Location, location),
                     type=typ,
                     required=required or location == "path",
                     nullable=nullable,

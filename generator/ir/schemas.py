@@ -437,12 +437,11 @@ class SchemaConverter:
                 continue
             tags.append((str(tag), member))
             mapped.add(member)
-        for member in members:
-            assert isinstance(member, t.Ref)
-            if member in mapped:
+        for each in members:
+            assert isinstance(each, t.Ref)
+            if each in mapped:
                 continue
-            tag = self._implicit_tag(member, prop)
-            tags.append((tag, member))
+            tags.append((self._implicit_tag(each, prop), each))
         # Spec order of members, then tag order within a member.
         order = {m: i for i, m in enumerate(members)}
         tags.sort(key=lambda item: order[item[1]])

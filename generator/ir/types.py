@@ -11,6 +11,9 @@ from typing import Any, Literal as TypingLiteral, Union as TypingUnion
 # ---------------------------------------------------------------- types
 
 
+Location = TypingLiteral["path", "query", "header", "cookie"]
+
+
 @dataclass(frozen=True)
 class Primitive:
     # "str" | "int" | "float" | "bool" | "date" | "datetime" | "bytes" | "any" | "none", and "file":
@@ -165,7 +168,7 @@ Declaration = TypingUnion[Model, Union, Enum, Alias, ErrorClass]
 class Parameter:
     name: str  # Python identifier
     wire_name: str
-    location: TypingLiteral["path", "query", "header", "cookie"]
+    location: Location
     type: Type
     required: bool
     nullable: bool
