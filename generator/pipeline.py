@@ -117,6 +117,7 @@ def build(
     from .ir import build_ir
     from .load import load
     from .render import environment, precompile
+    from .render.runtime import runtime_files
 
     compiling = precompile.start(environment(job.templates))  # on another core, while this one loads
     try:
@@ -131,6 +132,7 @@ def build(
         raise
     compiled = compiling.result() if compiling is not None else None
     files = _render_and_format(api, job.templates, cache, compiled)
+    files = dict(sorted({**files, **runtime_files(api)}.items()))  # black-formatted at the source (generator.runtime)
     cache.put_build(job.key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()
     return Built(job.source, files, warnings, job.inputs)

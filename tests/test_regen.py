@@ -507,7 +507,7 @@ def test_black_runs_only_on_new_text(pets: Path, tmp_path: Path, monkeypatch: py
     cache = Cache(tmp_path / "cache")
     (source,) = discover(pets)
     first = build(source, cache=cache)
-    # The SDK runtime is copied from template-free templates, black-formatted at the source.
+    # The SDK runtime (generator/runtime) is copied as it is, black-formatted at the source.
     assert not first.cached and len(calls) == sum(p.endswith(".py") and "/_runtime/" not in p for p in first.files)
     calls.clear()
     second = build(source, cache=cache)
