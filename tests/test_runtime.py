@@ -24,6 +24,11 @@ def test_the_runtime_passes_mypy_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_runtime_passes_ruff() -> None:
+    result = _run("ruff", "check", "--no-cache", str(RUNTIME))  # the rules: pyproject's [tool.ruff.lint]
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_the_runtime_is_black_formatted() -> None:
     # No formatter touches it on the way into an SDK (generator.pipeline): it must be in black's layout already.
     result = _run("black", "--check", "--line-length", "88", str(RUNTIME))
