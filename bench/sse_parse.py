@@ -1,7 +1,7 @@
 """Throughput of the runtime's SSE parser against httpx-sse, with and without pydantic validation.
 
 Standalone: `python bench/sse_parse.py [N]` (default N=100,000 events). It loads
-templates/runtime/sse.py.jinja as a plain module (it holds no Jinja syntax), builds N realistic
+generator/runtime/sse.py as a plain module (the SDK's `_runtime/sse.py`, as it is), builds N realistic
 `chat.completion.chunk` events cut into ~4 KB chunks, and prints events/second (median of 5 runs)
 for four pipelines:
 
@@ -31,7 +31,7 @@ from httpx_sse._decoders import SSELineDecoder
 from pydantic import BaseModel, TypeAdapter
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "templates" / "runtime" / "sse.py.jinja"
+SOURCE = ROOT / "generator" / "runtime" / "sse.py"
 CHUNK = 4096
 RUNS = 5
 
@@ -41,7 +41,7 @@ def load_runtime_sse() -> ModuleType:
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     exec(
-        compile(TEMPLATE.read_text(encoding="utf-8"), str(TEMPLATE), "exec"),
+        compile(SOURCE.read_text(encoding="utf-8"), str(SOURCE), "exec"),
         module.__dict__,
     )
     return module

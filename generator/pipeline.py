@@ -128,6 +128,7 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     from .ir import build_ir
     from .load import load
     from .render import render
+    from .render.runtime import runtime_files
 
     document = load(source.spec, source.overlays, strict=options.strict)
     api, ir_warnings = build_ir(document, config)
@@ -135,6 +136,7 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
         raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
     warnings = tuple(document.warnings) + tuple(ir_warnings)
     files = format_files(render(api, options.templates), config.formatter, cache)
+    files = dict(sorted({**files, **runtime_files(api)}.items()))  # black-formatted at the source (generator.runtime)
     cache.put_build(key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()
     return Built(source, files, warnings, record)

@@ -8,12 +8,12 @@ spelling (`nullable: true`, `type: [T, "null"]`, an anyOf/oneOf member `{type: "
 recursion (through optional properties and arrays, directly and between schemas), and names that collide. Some
 components are also the responses of operations (so their discriminated unions are open).
 
-The document goes through the real pipeline in-process (load → build_ir → render → format_files) into a temporary
-folder and is imported under a package name of its own. Then, for instances drawn with hypothesis-jsonschema from each
-component's schema (translated to plain JSON Schema: `nullable` becomes a `null` alternative, references are inlined
-with recursion cut after one turn), `Model.model_validate(x).model_dump(mode="json", by_alias=True)` (a TypeAdapter
-for unions, enums and aliases) must give back exactly `x`: the same keys (unset stays unset, null stays null), the same
-types (a bool is not a number), the same values.
+The document goes through the real pipeline in-process (load → build_ir → render → format_files, plus runtime_files)
+into a temporary folder and is imported under a package name of its own. Then, for instances drawn with
+hypothesis-jsonschema from each component's schema (translated to plain JSON Schema: `nullable` becomes a `null`
+alternative, references are inlined with recursion cut after one turn), `Model.model_validate(x).model_dump(mode="json",
+by_alias=True)` (a TypeAdapter for unions, enums and aliases) must give back exactly `x`: the same keys (unset stays
+unset, null stays null), the same types (a bool is not a number), the same values.
 
 What the random schemas leave out, on purpose:
 - `format: date` / `date-time`: the SDK parses them into `date` / `datetime`, which normalises their spelling;
@@ -50,6 +50,7 @@ from generator.ir.schemas import SchemaConverter
 from generator.load import load
 from generator.problems import BuildError
 from generator.render import render
+from generator.render.runtime import runtime_files
 
 EXAMPLES = 200
 
@@ -374,7 +375,7 @@ _counter = itertools.count()
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Cache]]:
     base = tmp_path_factory.mktemp("properties")
-    yield base, Cache(base / "cache")  # shared: the runtime modules are formatted once
+    yield base, Cache(base / "cache")  # shared: a text black has formatted once is not formatted again
 
 
 def build(document: dict[str, Any], base: Path, cache: Cache) -> Built:
@@ -385,7 +386,7 @@ def build(document: dict[str, Any], base: Path, cache: Cache) -> Built:
     spec.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     loaded = load(spec)
     api, warnings = build_ir(loaded, Config(name=package, package=package, sdk_class="Sdk"))
-    files = format_files(render(api), "black", cache)
+    files = {**format_files(render(api), "black", cache), **runtime_files(api)}
     for relative, text in files.items():
         path = folder / "out" / relative
         path.parent.mkdir(parents=True, exist_ok=True)

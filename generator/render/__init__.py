@@ -86,10 +86,6 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
     emit(f"{pkg}/py.typed", "package/py.typed.jinja")
     emit(f"{pkg}/utils.py", "package/utils.py.jinja")
     emit(f"{pkg}/sdk.py", "package/sdk.py.jinja", view=sdk_view(api))
-    for template in sorted(env.list_templates(filter_func=lambda name: name.startswith("runtime/"))):
-        path = f"{pkg}/_runtime/{template[len('runtime/'):-len('.jinja')]}"
-        assert env.loader is not None
-        files[path] = env.loader.get_source(env, template)[0]  # template-free: copied as it is
     emit("pyproject.toml", "project/pyproject.toml.jinja")
     emit("README.md", "project/README.md.jinja", view=readme_view(api, declarations, group_docs))
     return dict(sorted(files.items()))

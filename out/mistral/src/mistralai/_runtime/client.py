@@ -5,7 +5,6 @@ response into a typed value or a typed error. Sync and async share everything bu
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import (
     Any,
@@ -331,7 +330,7 @@ def build_request(
     }
     query: List[Tuple[str, Any]] = []
     path_values = []
-    for param, value in zip(endpoint.params, args):
+    for param, value in zip(endpoint.params, args, strict=False):
         if param.location == "path":
             path_values.append((param.wire_name, value, param.style, param.explode))
         elif param.location == "query":

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, TypeVar, Union
 
 import pydantic
 from pydantic import ConfigDict, Field
-from typing_extensions import Annotated, Literal, TypeAlias
+from typing_extensions import Annotated, TypeAlias
 
 from .unset import UNSET, Unset
 
