@@ -132,7 +132,7 @@ class Spelling:
         self.cycle = cycle
         self.root = "." if qualified else ".."  # the package's top, relative to the module
         self.imports = Imports()
-        self.late: set[str] = set()
+        self.late: set[str] = set()  # modules of home's cycle, imported after the definitions
         self.recursive = False  # a spelling quoted home or a module of its cycle
 
     def use(self, name: str, source: str | None = None) -> str:
@@ -175,7 +175,8 @@ class Spelling:
         return self._declaration(typ, typ.name + "TypedDict" if twin else typ.name)
 
     def has_twin(self, typ: t.Type) -> bool:
-        """Whether plain data is spelled differently from the model (a model, a file or an enum is inside)."""
+        """Whether plain data is spelled differently from the model (a model, a file or an enum is inside). Asked of a
+        throwaway Spelling: the caller may then write only one of the two, and must not import the other's names."""
         probe = Spelling(self.declarations, qualified=self.qualified, home=self.home, cycle=self.cycle)
         return probe(typ) != probe(typ, typed_dict=True)
 
