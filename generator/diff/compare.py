@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..ir import types as t
 from ..ir.build import decl_refs, refs_in
+from ..render.annotations import Spelling
 
 KIND_ORDER = ("operation", "parameter", "body", "response", "declaration", "field", "member", "value")
 
@@ -50,22 +51,9 @@ class Change:
 
 
 def spell(typ: t.Type | None) -> str:
-    """A type as the SDK's annotations spell it (without Optional: presence is reported on its own)."""
-    if typ is None:
-        return "None"
-    if isinstance(typ, t.Primitive):
-        return {"any": "Any", "none": "None", "file": "File"}.get(typ.name, typ.name)
-    if isinstance(typ, t.ListOf):
-        return f"List[{spell(typ.item)}]"
-    if isinstance(typ, t.MapOf):
-        return f"Dict[str, {spell(typ.value)}]"
-    if isinstance(typ, t.Const):
-        return f"Literal[{json.dumps(typ.value)}]"
-    if isinstance(typ, t.NullableOf):
-        return f"Nullable[{spell(typ.inner)}]"
-    if isinstance(typ, t.Ref):
-        return typ.name
-    return str(typ)  # pragma: no cover - every IR type is handled above
+    """A type as the SDK's annotations spell it, declarations by their bare names (without Optional: presence is
+    reported on its own); None for no body."""
+    return "None" if typ is None else Spelling()(typ)
 
 
 def code_span(text: object) -> str:

@@ -3,56 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ..ir import types as t
-from .python import PRIMITIVES
+from .annotations import Spelling, presence
 from .text import py_literal
 
 # Keyword arguments every method takes; parameters of the API that clash are renamed.
 CALL_OPTIONS = ("retries", "server_url", "timeout_ms", "http_headers")
 
 
-def annotation(typ: t.Type, typed_dict: bool = False, enums: dict[str, t.Enum] | None = None) -> str:
-    """A type as group modules spell it: models through the lazily loaded `models` package.
-
-    In the plain-data spelling (`typed_dict`), an enum also takes its values as literals."""
-    if isinstance(typ, t.Primitive):
-        name = PRIMITIVES[typ.name]
-        return f"{name}TypedDict" if typed_dict and name == "File" else name
-    if isinstance(typ, t.ListOf):
-        return f"List[{annotation(typ.item, typed_dict, enums)}]"
-    if isinstance(typ, t.MapOf):
-        return f"Dict[str, {annotation(typ.value, typed_dict, enums)}]"
-    if isinstance(typ, t.Const):
-        return f"Literal[{py_literal(typ.value)}]"
-    if isinstance(typ, t.NullableOf):
-        return f"Nullable[{annotation(typ.inner, typed_dict, enums)}]"
-    if typed_dict and typ.kind in ("model", "union", "alias"):
-        return f"models.{typ.name}TypedDict"
-    if typed_dict and enums is not None and typ.name in enums:
-        values = ", ".join(py_literal(v.value) for v in enums[typ.name].values)
-        return f"Union[models.{typ.name}, Literal[{values}]]"
-    return f"models.{typ.name}"
-
-
-def accepts(typ: t.Type, enums: dict[str, t.Enum], unions: dict[str, t.Union]) -> str:
+def _accepts(spell: Spelling, typ: t.Type) -> str:
     """What a caller may pass: the model, or the same data as plain dicts (the TypedDict twin).
 
     Lists are taken as any sequence of either spelling: a list literal mixing models and dicts
     type-checks, which `Union[List[A], List[B]]` would refuse."""
-    if isinstance(typ, t.ListOf):
-        item_plain, item_typed = annotation(typ.item), annotation(typ.item, True, enums)
-        if item_plain != item_typed:
-            return f"Sequence[{accepts(typ.item, enums, unions)}]"
-    union = unions.get(typ.name) if isinstance(typ, t.Ref) else None
-    if union is not None and len(union.members) > 1 and all(isinstance(m, t.ListOf) for m in union.members):
+    if isinstance(typ, t.ListOf) and spell.has_twin(typ.item):
+        return f"{spell.use('Sequence')}[{_accepts(spell, typ.item)}]"
+    union = spell.declarations.get(typ.name) if isinstance(typ, t.Ref) else None
+    if isinstance(union, t.Union) and len(union.members) > 1 and all(isinstance(m, t.ListOf) for m in union.members):
         # A union of list shapes (`List[A] | List[List[A]]`): one sequence of every item shape, so a
         # list literal type-checks; the model validates the exact shape when the call runs.
-        items = ", ".join(dict.fromkeys(accepts(m.item, enums, unions) for m in union.members if isinstance(m, t.ListOf)))
-        return f"Sequence[Union[{items}]]"
-    plain, typed = annotation(typ), annotation(typ, True, enums)
-    return plain if plain == typed else f"Union[{plain}, {typed}]"
+        items = ", ".join(dict.fromkeys(_accepts(spell, m.item) for m in union.members if isinstance(m, t.ListOf)))
+        return f"{spell.use('Sequence')}[{spell.use('Union')}[{items}]]"
+    if not spell.has_twin(typ):
+        return spell(typ)
+    return f"{spell.use('Union')}[{spell(typ)}, {spell(typ, typed_dict=True)}]"
 
 
 @dataclass(frozen=True)
@@ -75,6 +50,7 @@ class OperationView:
     arguments: tuple[Argument, ...]  # keyword-only, required first
     param_names: tuple[str, ...]  # in Endpoint.params order
     body: str | None  # Python expression building the body, or None
+    result: str  # what the endpoint yields: the response, or each event of a stream
     returns: str  # annotation of the sync method's result
     returns_async: str
     runner: str  # call | stream
@@ -83,14 +59,8 @@ class OperationView:
     params_doc: tuple[Argument, ...]
 
 
-def _wrapper(required: bool, nullable: bool) -> tuple[str, str | None]:
-    if required:
-        return ("Nullable", None) if nullable else ("", None)
-    return ("OptionalNullable", "UNSET") if nullable else ("Optional", "None")
-
-
 def _argument(
-    kinds: tuple[dict[str, t.Enum], dict[str, t.Union]],
+    spell: Spelling,
     name: str,
     typ: t.Type,
     required: bool,
@@ -100,22 +70,20 @@ def _argument(
     wire: str,
     example: t.Example | None,
 ) -> Argument:
-    wrapper, fallback = _wrapper(required, nullable)
-    inner = accepts(typ, *kinds)
-    spelled = f"{wrapper}[{inner}]" if wrapper else inner
+    wrapper, fallback = presence(required, nullable)
+    inner = _accepts(spell, typ)
+    spelled = f"{spell.use(wrapper)}[{inner}]" if wrapper else inner
+    if fallback == "UNSET":
+        spell.use("UNSET")
     value = py_literal(default.value) if default is not None else fallback
     return Argument(name, spelled, value, description, wire, typ, required, nullable, example)
 
 
-def _enums(declarations: dict[str, t.Declaration]) -> tuple[dict[str, t.Declaration], dict[str, t.Declaration]]:
-    return (
-        {name: d for name, d in declarations.items() if isinstance(d, t.Enum)},
-        {name: d for name, d in declarations.items() if isinstance(d, t.Union)},
-    )
-
-
-def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], enums: Any = None) -> OperationView:
-    enums = enums if enums is not None else _enums(declarations)
+def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spell: Spelling) -> OperationView:
+    """`spell` spells the group module's annotations and records its imports."""
+    # What the template writes for every operation: the endpoint constant, the call options, the call.
+    for name in ("Endpoint", "Call", "client as _client", "Optional", "Mapping", "OptionalNullable", "UNSET", "RetryConfig"):
+        spell.use(name)
     # `self` and `models` are names the method body itself uses.
     taken = set(CALL_OPTIONS) | {"self", "models"}
     arguments: list[Argument] = []
@@ -124,7 +92,7 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], enum
         while name in taken:
             name += "_"
         taken.add(name)
-        arguments.append(_argument(enums, name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example))
+        arguments.append(_argument(spell, name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example))
     param_names = tuple(a.name for a in arguments)
 
     body_expr = None
@@ -142,33 +110,33 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], enum
                 taken.add(name)
                 required = f.required and f.default is None
                 arguments.append(
-                    _argument(enums, name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example)
+                    _argument(spell, name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example)
                 )
                 pairs.append(f"{py_literal(f.name)}: {name}")
             # Validated from a dict: the caller may pass models or plain dicts for every field.
-            body_expr = f"models.{target.name}.model_validate({{{', '.join(pairs)}}})"
+            body_expr = f"{spell.use('models')}.{target.name}.model_validate({{{', '.join(pairs)}}})"
         else:
             name = "request"
             while name in taken:
                 name += "_"
             taken.add(name)
             arguments.append(
-                _argument(enums, name, op.body.type, op.body.required, False, None, op.body.description, "", None)
+                _argument(spell, name, op.body.type, op.body.required, False, None, op.body.description, "", None)
             )
             body_expr = name
     arguments.sort(key=lambda a: a.default is not None)
 
     success = next((r for r in op.responses if r.status.startswith("2")), None)
     if op.streaming and success is not None and success.type is not None:
-        kind, result = "stream", annotation(success.type)
-        returns, returns_async = f"EventStream[{result}]", f"EventStreamAsync[{result}]"
+        kind, result = "stream", spell(success.type)
+        returns, returns_async = f"{spell.use('EventStream')}[{result}]", f"{spell.use('EventStreamAsync')}[{result}]"
         runner, accept = "stream", "text/event-stream"
     elif success is not None and success.type is not None and success.content_type and _is_json(success.content_type):
-        kind, result = "json", annotation(success.type)
+        kind, result = "json", spell(success.type)
         returns = returns_async = result
         runner, accept = "call", success.content_type
     elif success is not None and success.content_type is not None:
-        kind, result = "raw", "httpx.Response"
+        kind, result = "raw", f"{spell.use('httpx')}.Response"
         returns = returns_async = result
         runner, accept = "call", success.content_type
     else:
@@ -182,13 +150,15 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], enum
             continue
         error = declarations[r.type.name]
         assert isinstance(error, t.ErrorClass)
-        errors.append(f"({py_literal(r.status)}, models.{error.name}, models.{error.data.name})")
+        models = spell.use("models")
+        errors.append(f"({py_literal(r.status)}, {models}.{error.name}, {models}.{error.data.name})")
 
     constant = "_" + op.method_name.upper()
     endpoint_args = [py_literal(op.operation_id), py_literal(op.http_method), py_literal(op.path)]
     if op.parameters:
+        param = spell.use("Param")
         params = ", ".join(
-            f"Param({py_literal(p.wire_name)}, {py_literal(p.location)}, {py_literal(p.style)}, {p.explode})"
+            f"{param}({py_literal(p.wire_name)}, {py_literal(p.location)}, {py_literal(p.style)}, {p.explode})"
             for p in op.parameters
         )
         endpoint_args.append(f"params=({params},)")
@@ -213,6 +183,7 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], enum
         arguments=tuple(arguments),
         param_names=param_names,
         body=body_expr,
+        result=result,
         returns=returns,
         returns_async=returns_async,
         runner=runner,
@@ -251,15 +222,18 @@ class GroupView:
     group: t.Group
     operations: tuple[OperationView, ...]
     children: tuple[t.Group, ...]
-    typing_names: tuple[str, ...]
+    imports: tuple[str, ...]
 
 
-def group_view(group: t.Group, declarations: dict[str, t.Declaration], enums: Any = None) -> GroupView:
-    enums = enums if enums is not None else _enums(declarations)
-    operations = tuple(operation_view(op, declarations, enums) for op in group.operations)
-    source = " ".join(a.annotation for v in operations for a in v.arguments) + " ".join(v.returns for v in operations)
-    names = tuple(n for n in ("Any", "Dict", "List", "Literal", "Sequence", "Union") if n + "[" in source or n + "," in source or f"{n}]" in source)
-    return GroupView(group, operations, group.children, names)
+def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupView:
+    spell = Spelling(declarations, qualified=True)
+    # What the template writes around the operations: the TYPE_CHECKING block, the class, its children.
+    spell.use("TYPE_CHECKING")
+    spell.use("Config")
+    if group.children:
+        spell.use("cached_property")
+    operations = tuple(operation_view(op, declarations, spell) for op in group.operations)
+    return GroupView(group, operations, group.children, spell.imports.lines())
 
 
 # ---------------------------------------------------------------- docs/sdks/<group>/README.md
@@ -356,7 +330,6 @@ class GroupDocs:
     def __init__(self, api: t.Api, declarations: dict[str, t.Declaration]) -> None:
         self.api = api
         self.declarations = declarations
-        self.enums = _enums(declarations)
         # keyed by identity (groups are compared field by field otherwise); the view holds the group, so its id
         # is not reused while the entry exists
         self._built: dict[int, tuple[GroupView, tuple[OperationDoc, ...]]] = {}
@@ -364,7 +337,7 @@ class GroupDocs:
     def __call__(self, group: t.Group) -> tuple[GroupView, tuple[OperationDoc, ...]]:
         found = self._built.get(id(group))
         if found is None:
-            view = group_view(group, self.declarations, self.enums)
+            view = group_view(group, self.declarations)
             docs = tuple(operation_doc(o, self.api, self.declarations, group) for o in view.operations)
             self._built[id(group)] = found = (view, docs)
         return found

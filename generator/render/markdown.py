@@ -7,11 +7,11 @@ from itertools import chain
 from typing import Any
 
 from ..ir import types as t
+from .annotations import Spelling, presence
 from .text import code_span, example_cell, md_inline
 
 _PY_DOCS = "https://docs.python.org/3/library/datetime.html"
 _LINKED_PRIMITIVES = {"date": f"{_PY_DOCS}#date-objects", "datetime": f"{_PY_DOCS}#datetime-objects"}
-_PRIMITIVE_NAMES = {"any": "Any", "none": "None", "file": "File"}
 REQUIRED = ":heavy_check_mark:"
 NOT_REQUIRED = ":heavy_minus_sign:"
 _BACKTICKS = re.compile("`+")
@@ -19,23 +19,6 @@ _BACKTICKS = re.compile("`+")
 
 def _wrap(wrapper: str, text: str) -> str:
     return f"{wrapper}[{text}]" if wrapper else text
-
-
-def _plain(typ: t.Type) -> str:
-    """The Python spelling of a type with no models in it (for italic cells)."""
-    if isinstance(typ, t.Primitive):
-        return _PRIMITIVE_NAMES.get(typ.name, typ.name)
-    if isinstance(typ, t.Const):
-        value = typ.value
-        shown = '"' + value.replace('"', '\\"') + '"' if isinstance(value, str) else repr(value)
-        return f"Literal[{shown}]"
-    if isinstance(typ, t.ListOf):
-        return f"List[{_plain(typ.item)}]"
-    if isinstance(typ, t.MapOf):
-        return f"Dict[str, {_plain(typ.value)}]"
-    if isinstance(typ, t.NullableOf):
-        return f"Nullable[{_plain(typ.inner)}]"
-    return typ.name
 
 
 def type_cell(typ: t.Type, wrapper: str = "") -> str:
@@ -50,13 +33,7 @@ def type_cell(typ: t.Type, wrapper: str = "") -> str:
         return f"Dict[str, {type_cell(typ.value)}]"
     if isinstance(typ, t.NullableOf) and not wrapper:
         return type_cell(typ.inner, "Nullable")
-    return "*" + md_inline(_wrap(wrapper, _plain(typ))) + "*"
-
-
-def field_wrapper(required: bool, nullable: bool) -> str:
-    if required:
-        return "Nullable" if nullable else ""
-    return "OptionalNullable" if nullable else "Optional"
+    return "*" + md_inline(_wrap(wrapper, Spelling()(typ))) + "*"
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -76,7 +53,7 @@ def fields_table(model: t.Model) -> str:
     for f in model.fields:
         row = [
             f"`{f.name}`",
-            type_cell(f.type, field_wrapper(f.required, f.nullable)),
+            type_cell(f.type, presence(f.required, f.nullable)[0]),
             REQUIRED if f.required else NOT_REQUIRED,
             md_inline(f.description) if f.description else "N/A",
         ]
@@ -129,7 +106,7 @@ def arguments_table(arguments: "list[Any]", options: bool = True) -> str:
     for a in arguments:
         row = [
             f"`{a.name}`",
-            type_cell(a.type, field_wrapper(a.required, a.nullable)).replace("](../models/", "](../../models/"),
+            type_cell(a.type, presence(a.required, a.nullable)[0]).replace("](../models/", "](../../models/"),
             REQUIRED if a.required else NOT_REQUIRED,
             md_inline(a.description) if a.description else "N/A",
         ]

@@ -1,6 +1,7 @@
-"""How IR types are spelled in Python, and what each generated module must import.
+"""The views of model modules and of the SDK class.
 
-The templates print what these views say; every decision about Python syntax is made here.
+The templates print what these views say; every decision about Python syntax is made here (types are spelled, and
+imports collected, by `annotations`).
 """
 
 from __future__ import annotations
@@ -12,41 +13,8 @@ from typing import Iterable
 
 from ..ir import types as t
 from ..ir.build import decl_refs
+from .annotations import Spelling, presence
 from .text import py_literal
-
-# How each IR primitive is spelled in Python (models and group modules alike).
-PRIMITIVES = {
-    "str": "str",
-    "int": "int",
-    "float": "float",
-    "bool": "bool",
-    "bytes": "bytes",
-    "file": "File",
-    "any": "Any",
-    "none": "None",
-    "date": "date",
-    "datetime": "datetime",
-}
-_IMPORT_SOURCES = {
-    "TYPE_CHECKING": "typing",
-    "Sequence": "typing",
-    "TypeAliasType": "typing_extensions",
-    "Any": "typing",
-    "Dict": "typing",
-    "List": "typing",
-    "Union": "typing",
-    "Literal": "typing_extensions",
-    "Annotated": "typing_extensions",
-    "NotRequired": "typing_extensions",
-    "TypedDict": "typing_extensions",
-    "TypeAlias": "typing_extensions",
-    "date": "datetime",
-    "datetime": "datetime",
-    "Field": "pydantic",
-    "StrictBool": "pydantic",
-    "Discriminator": "pydantic",
-    "Tag": "pydantic",
-}
 
 
 @dataclass(frozen=True)
@@ -84,66 +52,59 @@ class ModuleView:
 class PythonViews:
     def __init__(self, api: t.Api) -> None:
         self.decls = {d.name: d for d in api.declarations}
-        self.by_module = {d.module: d for d in api.declarations}
         self.source = api.source
         self.component = _strongly_connected(self.decls)
-        self.component_sizes: dict[int, int] = {}
-        for number in self.component.values():
-            self.component_sizes[number] = self.component_sizes.get(number, 0) + 1
-
-    def in_cycle(self, decl: t.Declaration) -> bool:
-        """Part of an import cycle: its module cannot import the others of the cycle first."""
-        component = self.component[decl.name]
-        return self.component_sizes[component] > 1 or any(r.name == decl.name for r in decl_refs(decl))
+        self.cycles: dict[int, set[str]] = {}
+        for name, number in self.component.items():
+            self.cycles.setdefault(number, set()).add(name)
 
     def view(self, decl: t.Declaration) -> ModuleView:
-        needs: set[str] = set()
-        late: set[str] = set()
-        runtime: set[str] = set()
-        own: set[str] = set()
-        ctx = _Ctx(self, decl, needs, late, runtime, own)
+        if isinstance(decl, t.ErrorClass):
+            return ModuleView(decl, (), ())
+        spell = Spelling(self.decls, home=decl.module, cycle=self.cycles[self.component[decl.name]])
         if isinstance(decl, t.Model):
-            runtime.add("BaseModel")
-            needs.add("TypedDict")
-            fields = tuple(self._field(ctx, f) for f in decl.fields)
+            spell.use("BaseModel")
+            spell.use("TypedDict")
+            fields = tuple(self._field(spell, f) for f in decl.fields)
             functional = any(not _class_body_key(f.wire_name) for f in decl.fields)
-            return self._module(ctx, fields=fields, typed_dict_functional=functional)
+            return self._module(spell, decl, fields=fields, typed_dict_functional=functional)
         if isinstance(decl, t.Union):
-            needs.update(("Union", "TypeAlias"))
+            spell.use("Union")
+            spell.use("TypeAlias")
             members = []
             disc = decl.discriminator
             tags: dict[t.Ref, str] = {}
             if disc is not None:
-                needs.update(("Annotated", "Tag", "Discriminator"))
-                runtime.add("discriminate")
+                for name in ("Annotated", "Tag", "Discriminator", "discriminate"):
+                    spell.use(name)
                 for tag, ref in disc.tags:
                     tags.setdefault(ref, tag)
                 if decl.open:
-                    runtime.update(("UnknownVariant", "UNKNOWN_TAG"))
+                    spell.use("UnknownVariant")
+                    spell.use("UNKNOWN_TAG")
             # pydantic picks, among members that all accept a value only after converting it, the first: so
             # members that convert strings to numbers come after those that take strings as they are ("1" is
             # then the string enum's "1", not the integer 1). Discriminated unions choose by tag instead.
             ordered = decl.members if disc is not None else sorted(decl.members, key=self._lax_rank)
             for member in ordered:
-                annotation = ctx.annotation(member, in_union=True)
-                typed = ctx.annotation(member, typed_dict=True)
+                annotation = spell(member, in_union=True)
+                typed = spell(member, typed_dict=True)
                 tag = tags.get(member) if isinstance(member, t.Ref) else None
                 members.append(MemberView(annotation, typed, py_literal(tag) if tag is not None else None))
-            typed_members = self._typed_members(ctx, decl)
+            typed_members = self._typed_members(spell, decl)
             tag_map = ""
             if disc is not None:
                 tag_map = "{" + ", ".join(f"{py_literal(tag)}: {py_literal(tags[ref])}" for tag, ref in disc.tags) + "}"
-            return self._module(ctx, members=tuple(members), tag_map=tag_map, typed_members=typed_members)
+            return self._module(spell, decl, members=tuple(members), tag_map=tag_map, typed_members=typed_members)
         if isinstance(decl, t.Enum):
-            runtime.add("OpenStrEnum" if decl.base == "str" else "OpenIntEnum")
-            return self._module(ctx)
-        if isinstance(decl, t.ErrorClass):
-            return ModuleView(decl, (), ())
-        needs.add("TypeAlias")
+            spell.use("OpenStrEnum" if decl.base == "str" else "OpenIntEnum")
+            return self._module(spell, decl)
+        spell.use("TypeAlias")
         return self._module(
-            ctx,
-            alias_annotation=ctx.annotation(decl.target),
-            alias_typed_dict=ctx.annotation(decl.target, typed_dict=True),
+            spell,
+            decl,
+            alias_annotation=spell(decl.target),
+            alias_typed_dict=spell(decl.target, typed_dict=True),
         )
 
     def _lax_rank(self, typ: t.Type, seen: frozenset[str] = frozenset()) -> int:
@@ -164,157 +125,50 @@ class PythonViews:
                 return self._lax_rank(decl.target, seen | {typ.name})
         return 0
 
-    def _typed_members(self, ctx: _Ctx, decl: t.Union) -> tuple[str, ...]:
+    def _typed_members(self, spell: Spelling, decl: t.Union) -> tuple[str, ...]:
         """The union as plain data. Its list members merge into one `Sequence[Union[...]]`:
         type checkers cannot pick between `List[A]` and `List[List[A]]` for a list literal, and
         the model still validates the exact shape at run time."""
         lists = [m for m in decl.members if isinstance(m, t.ListOf)]
         if len(lists) < 2:
-            return tuple(ctx.annotation(m, typed_dict=True) for m in decl.members)
-        ctx.needs.add("Sequence")
-        items = [ctx.annotation(m.item, typed_dict=True) for m in lists]
-        merged = f"Sequence[Union[{', '.join(dict.fromkeys(items))}]]"
+            return tuple(spell(m, typed_dict=True) for m in decl.members)
+        items = [spell(m.item, typed_dict=True) for m in lists]
+        merged = f"{spell.use('Sequence')}[{spell.use('Union')}[{', '.join(dict.fromkeys(items))}]]"
         out: list[str] = []
         for m in decl.members:
             if isinstance(m, t.ListOf):
                 if merged not in out:
                     out.append(merged)
             else:
-                out.append(ctx.annotation(m, typed_dict=True))
+                out.append(spell(m, typed_dict=True))
         return tuple(out)
 
-    def _field(self, ctx: _Ctx, f: t.Field) -> FieldView:
-        inner = ctx.annotation(f.type)
-        typed = ctx.annotation(f.type, typed_dict=True)
-        if f.required:
-            wrapper, default = ("Nullable", None) if f.nullable else ("", None)
-        elif f.nullable:
-            wrapper, default = "OptionalNullable", "UNSET"
-        else:
-            wrapper, default = "Optional", "None"
+    def _field(self, spell: Spelling, f: t.Field) -> FieldView:
+        annotation = spell(f.type)
+        typed = spell(f.type, typed_dict=True)
+        wrapper, default = presence(f.required, f.nullable)
         if f.default is not None:
             default = py_literal(f.default.value)
         if wrapper:
-            ctx.runtime.add(wrapper)
-            annotation = f"{wrapper}[{inner}]"
-        else:
-            annotation = inner
+            # a model's Optional is the runtime's: it keeps a field the caller left out off the wire
+            annotation = f"{spell.use(wrapper, '._runtime.types')}[{annotation}]"
         if f.nullable:
-            ctx.runtime.add("Nullable")
-            typed = f"Nullable[{typed}]"
+            typed = f"{spell.use('Nullable')}[{typed}]"
         if default == "UNSET":
-            ctx.runtime.add("UNSET")
+            spell.use("UNSET")
         if not f.required or f.default is not None:
-            ctx.needs.add("NotRequired")
-            typed = f"NotRequired[{typed}]"
+            typed = f"{spell.use('NotRequired')}[{typed}]"
         if f.wire_name != f.name:
-            ctx.needs.update(("Annotated", "Field"))
-            annotation = f"Annotated[{annotation}, Field(alias={py_literal(f.wire_name)})]"
+            annotation = f"{spell.use('Annotated')}[{annotation}, {spell.use('Field')}(alias={py_literal(f.wire_name)})]"
         return FieldView(f, annotation, default, typed)
 
-    def _module(self, ctx: _Ctx, **kwargs: object) -> ModuleView:
-        if ctx.recursive and not isinstance(ctx.decl, t.Model):
-            ctx.needs.update(("TYPE_CHECKING", "TypeAliasType", "TypeAlias"))
-        lines = []
-        by_source: dict[str, set[str]] = {}
-        for name in ctx.needs:
-            by_source.setdefault(_IMPORT_SOURCES[name], set()).add(name)
-        for source in ("datetime", "typing", "pydantic", "typing_extensions"):
-            if source in by_source:
-                lines.append(f"from {source} import {', '.join(sorted(by_source[source], key=_import_order))}")
-        if lines and (ctx.runtime or ctx.own or ctx.files):
-            lines.append("")  # third-party imports, then the SDK's own
-        if ctx.files:
-            lines.append(f"from .._runtime.files import {', '.join(sorted(ctx.files))}")
-        if ctx.runtime:
-            lines.append(f"from .._runtime.types import {', '.join(sorted(ctx.runtime, key=_import_order))}")
-        for module in sorted(ctx.own):
-            decl = self.by_module[module]
-            names = [decl.name] if isinstance(decl, t.Enum) else [decl.name, decl.name + "TypedDict"]
-            lines.append(f"from .{module} import {', '.join(names)}")
-        late = tuple(f"from . import {module} as _{module}" for module in sorted(ctx.late))
-        return ModuleView(ctx.decl, tuple(lines), late, recursive=ctx.recursive and not isinstance(ctx.decl, t.Model), **kwargs)  # type: ignore[arg-type]
-
-
-class _Ctx:
-    """What one module's annotations pull in, collected while they are spelled."""
-
-    def __init__(self, views: PythonViews, decl: t.Declaration, needs: set[str], late: set[str], runtime: set[str], own: set[str]) -> None:
-        self.views = views
-        self.decl = decl
-        self.needs = needs
-        self.late = late
-        self.runtime = runtime
-        self.own = own
-        self.files: set[str] = set()
-        self.recursive = False
-
-    def annotation(self, typ: t.Type, typed_dict: bool = False, in_union: bool = False) -> str:
-        """`in_union`: the type is (inside) a member of a union. There a boolean accepts only true and false:
-        pydantic's lax bool also takes 0, 1, "1" or "yes", and would tie with (and, first, win over) the member
-        those values really belong to, such as an integer enum."""
-        if isinstance(typ, t.Primitive):
-            if in_union and not typed_dict and typ.name == "bool":
-                self.needs.add("StrictBool")
-                return "StrictBool"
-            spelled = PRIMITIVES[typ.name]
-            if spelled == "File":
-                self.files.add("FileTypedDict" if typed_dict else "File")
-                return "FileTypedDict" if typed_dict else "File"
-            if spelled in _IMPORT_SOURCES:
-                self.needs.add(spelled)
-            return spelled
-        if isinstance(typ, t.ListOf):
-            self.needs.add("List")
-            return f"List[{self.annotation(typ.item, typed_dict, in_union)}]"
-        if isinstance(typ, t.MapOf):
-            self.needs.add("Dict")
-            return f"Dict[str, {self.annotation(typ.value, typed_dict, in_union)}]"
-        if isinstance(typ, t.Const):
-            self.needs.add("Literal")
-            return f"Literal[{py_literal(typ.value)}]"
-        if isinstance(typ, t.NullableOf):
-            self.runtime.add("Nullable")
-            return f"Nullable[{self.annotation(typ.inner, typed_dict, in_union)}]"
-        if in_union and not typed_dict and typ.kind == "alias":
-            alias = self.views.decls.get(typ.name)
-            if isinstance(alias, t.Alias) and _has_bool(alias.target):
-                # the alias's module spells a lax bool: spelled here instead, strict
-                return self.annotation(alias.target, typed_dict, in_union)
-        if typed_dict and typ.kind == "enum":
-            # Plain data may spell an enum member as its value.
-            enum = self.views.decls.get(typ.name)
-            if isinstance(enum, t.Enum) and enum.values:
-                self.needs.update(("Union", "Literal"))
-                values = ", ".join(py_literal(v.value) for v in enum.values)
-                return f"Union[{self.annotation(typ)}, Literal[{values}]]"
-        name = typ.name + ("TypedDict" if typed_dict and typ.kind != "enum" else "")
-        # Annotations are evaluated when the module runs, so anything not yet defined at that point
-        # is quoted: the declaration itself, and modules of the same import cycle (imported last).
-        if typ.module == self.decl.module:
-            self.recursive = True
-            return f'"{name}"'
-        cyclic = self.views.component[typ.name] == self.views.component[self.decl.name]
-        if cyclic:
-            # Models' annotations are resolved lazily by pydantic; unions and aliases in a cycle
-            # are defined through TypeAliasType, whose value is resolved lazily too.
-            self.recursive = True
-            self.late.add(typ.module)
-            return f'"_{typ.module}.{name}"'
-        self.own.add(typ.module)
-        return name
-
-
-def _has_bool(typ: t.Type) -> bool:
-    if isinstance(typ, t.Primitive):
-        return typ.name == "bool"
-    if isinstance(typ, t.ListOf):
-        return _has_bool(typ.item)
-    if isinstance(typ, t.MapOf):
-        return _has_bool(typ.value)
-    if isinstance(typ, t.NullableOf):
-        return _has_bool(typ.inner)
-    return False
+    def _module(self, spell: Spelling, decl: t.Declaration, **kwargs: object) -> ModuleView:
+        recursive = spell.recursive and not isinstance(decl, t.Model)
+        if recursive:
+            for name in ("TYPE_CHECKING", "TypeAliasType", "TypeAlias"):
+                spell.use(name)
+        late = tuple(f"from . import {module} as _{module}" for module in sorted(spell.late))
+        return ModuleView(decl, spell.imports.lines(stdlib_apart=False), late, recursive=recursive, **kwargs)  # type: ignore[arg-type]
 
 
 def _class_body_key(wire: str) -> bool:
@@ -326,10 +180,6 @@ def _class_body_key(wire: str) -> bool:
         and unicodedata.normalize("NFKC", wire) == wire
         and not (wire.startswith("__") and not wire.endswith("__"))
     )
-
-
-def _import_order(name: str) -> tuple[int, str]:
-    return (0 if name.isupper() else 1, name)
 
 
 def _strongly_connected(decls: dict[str, t.Declaration]) -> dict[str, int]:

@@ -4,21 +4,10 @@
 # Signatures are not evaluated when this module loads: that keeps `client.batch` cheap.
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING
 
-import httpx
-from typing_extensions import Literal
-
-from . import models
-from ._runtime import client as _client
-from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
-from ._runtime.files import File, FileTypedDict
-from ._runtime.retries import RetryConfig
-from ._runtime.sse import EventStream, EventStreamAsync
-from ._runtime.types import UNSET, Nullable, OptionalNullable
 
 if TYPE_CHECKING:
     from .batch_jobs import BatchJobs

@@ -4,21 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.classifiers` cheap.
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
-
-import httpx
-from typing_extensions import Literal
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 from . import models
 from ._runtime import client as _client
-from ._runtime.client import Call, Endpoint, Param
+from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
-from ._runtime.files import File, FileTypedDict
 from ._runtime.retries import RetryConfig
-from ._runtime.sse import EventStream, EventStreamAsync
-from ._runtime.types import UNSET, Nullable, OptionalNullable
+from ._runtime.types import UNSET, OptionalNullable
 
 if TYPE_CHECKING:
     pass
