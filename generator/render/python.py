@@ -89,8 +89,8 @@ class PythonViews:
             for member in ordered:
                 annotation = spell(member, in_union=True)
                 typed = spell(member, typed_dict=True)
-                tag = tags.get(member) if isinstance(member, t.Ref) else None
-                members.append(MemberView(annotation, typed, py_literal(tag) if tag is not None else None))
+                member_tag = tags.get(member) if isinstance(member, t.Ref) else None
+                members.append(MemberView(annotation, typed, py_literal(member_tag) if member_tag is not None else None))
             typed_members = self._typed_members(spell, decl)
             tag_map = ""
             if disc is not None:
