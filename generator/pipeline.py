@@ -70,7 +70,7 @@ def run(path: Path, options: Options = Options(), cache: Cache | None = None) ->
     changes: list[list[str]] = [[] for _ in plans]
     if not options.check and not any(blocked(planned, options.force) for planned in plans):
         changes = commit_all(plans, force=options.force)
-    return [Result(*each) for each in zip(built, plans, changes)]
+    return [Result(*each) for each in zip(built, plans, changes, strict=True)]
 
 
 def discover(path: Path) -> list[ApiSource]:

@@ -53,7 +53,7 @@ class OperationBuilder:
         # Method names must be unique within a group; the first in spec order keeps its name.
         keys = unique([".".join(op.group) + "." + op.method_name for op in operations])
         result = []
-        for op, key, op_ptr in zip(operations, keys, pointers):
+        for op, key, op_ptr in zip(operations, keys, pointers, strict=True):
             method_name = key.rsplit(".", 1)[1]
             if method_name != op.method_name:
                 self.schemas.warn(
@@ -148,7 +148,7 @@ class OperationBuilder:
                     )
         names = unique([field_name(name) for name, _ in found])
         result = []
-        for ((wire, location), (p, p_ptr)), name in zip(found.items(), names):
+        for ((wire, location), (p, p_ptr)), name in zip(found.items(), names, strict=True):
             schema = p.get("schema")
             schema_ptr = p_ptr + "/schema"
             if schema is None and isinstance(p.get("content"), dict) and p["content"]:

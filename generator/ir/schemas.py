@@ -14,7 +14,15 @@ from urllib.parse import unquote
 
 from ..problems import Problem, escape_pointer_token
 from . import types as t
-from .naming import RESERVED_TYPE_NAMES, Namer, field_name, module_name, pascal, unique, upper_snake
+from .naming import (
+    RESERVED_TYPE_NAMES,
+    Namer,
+    field_name,
+    module_name,
+    pascal,
+    unique,
+    upper_snake,
+)
 
 Schema = dict[str, Any]
 
@@ -397,7 +405,7 @@ class SchemaConverter:
             ref.module,
             description,
             base,  # type: ignore[arg-type]
-            tuple(t.EnumValue(n, v) for n, v in zip(names, values)),
+            tuple(t.EnumValue(n, v) for n, v in zip(names, values, strict=True)),
         )
 
     def _union(self, ptr: str, ref: t.Ref, s: Schema, description: str | None) -> t.Union:
@@ -499,7 +507,7 @@ class SchemaConverter:
         }
         names = _field_names(list(merged), overrides)
         fields: list[t.Field] = []
-        for (wire, (pptr, prop, required)), name in zip(merged.items(), names):
+        for (wire, (pptr, prop, required)), name in zip(merged.items(), names, strict=True):
             fields.append(self._field(ref.name, wire, name, pptr, prop, required))
         # Required fields first, each group in spec order: what a caller must pass, then the rest.
         fields.sort(key=lambda f: not f.required)

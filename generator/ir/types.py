@@ -6,7 +6,9 @@ Everything here is a frozen dataclass. Templates read these and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal as TypingLiteral, Union as TypingUnion
+from typing import Any
+from typing import Literal as TypingLiteral
+from typing import Union as TypingUnion
 
 # ---------------------------------------------------------------- types
 

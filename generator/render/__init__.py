@@ -12,6 +12,7 @@ from . import markdown, text
 from .client import GroupDocs, readme_view
 from .python import PythonViews, sdk_view
 
+
 def environment(overrides: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(builtin_templates()))]
     if overrides is not None:
