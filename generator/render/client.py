@@ -56,7 +56,6 @@ class OperationView:
     runner: str  # call | stream
     endpoint_args: tuple[str, ...]  # source of the Endpoint(...) arguments
     docstring: str | None
-    params_doc: tuple[Argument, ...]
 
 
 def _argument(
@@ -189,7 +188,6 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         runner=runner,
         endpoint_args=tuple(endpoint_args),
         docstring=doc,
-        params_doc=tuple(arguments),
     )
 
 

@@ -52,7 +52,6 @@ class ModuleView:
 class PythonViews:
     def __init__(self, api: t.Api) -> None:
         self.decls = {d.name: d for d in api.declarations}
-        self.source = api.source
         self.component = _strongly_connected(self.decls)
         self.cycles: dict[int, set[str]] = {}
         for name, number in self.component.items():
