@@ -179,7 +179,7 @@ class Report:
                 out.append(Target(label, f"{gen.tool} failed", None, f"≤ {PEAK_RSS_MB:g} MB", False, "failed"))
                 continue
             rss = max(p.rss_mb for p in gen.cold)
-            figures = f"{rss:.0f} MB: the largest single process (gen, a black worker, ruff), the most over {len(gen.cold)} cold runs"
+            figures = f"{rss:.0f} MB: the largest single process (gen, a black worker, ruff), the most over {len(gen.cold)} cold run{'s' if len(gen.cold) > 1 else ''}"
             out.append(Target(label, figures, None, f"≤ {PEAK_RSS_MB:g} MB", rss <= PEAK_RSS_MB, f"{rss:.0f} MB"))
         return out
 
