@@ -2,11 +2,17 @@
 
 Every run is a fresh process started with subprocess and reaped with os.wait4, which gives that
 process's own resource usage: CPU time (user + system, including the children it waited for, such
-as a peer's formatter) and peak resident set size (the largest of the process and its children).
-Wall time is measured around the process.
+as a peer's formatter, gen's black workers or its ruff process) and peak resident set size (the
+largest single one of the process and the children it waited for, not their sum). Wall time is
+measured around the process.
 
-- gen, cold: `gen build <doc> --out <new dir>` with GEN_CACHE_DIR set to a new, empty folder;
-  no-op: the same command again, into the same out dir, with the same cache.
+- gen (black) and gen (ruff), cold: `gen build <doc> --out <new dir> --formatter black|ruff` with
+  GEN_CACHE_DIR set to a new, empty folder; no-op: the same command again, into the same out dir,
+  with the same cache. The two alternate run by run (black, ruff, black, ruff, ...).
+- gen, rebuild after one change: the Mistral 2026-07 spec copied into the work folder, built cold
+  with black, then the `description` of one component schema (the first, in the file's order, whose
+  description is a one-line plain scalar) gets " (changed)" appended, and the same command builds
+  again into the same out dir with the same cache: that rebuild is timed.
 - openapi-python-client: `openapi-python-client generate --path <spec> --output-path <new dir>
   --overwrite` (it runs its own ruff hooks); "no-op": the same command again over its own output.
 - datamodel-codegen: `datamodel-codegen --input <spec> --input-file-type openapi --output <file>
@@ -245,25 +251,32 @@ class Result:
 GEN_VENV = ROOT / "bench" / ".venv-gen"
 _installed: Optional[Path] = None  # bench/.venv-gen/bin/gen once install_gen() ran
 
+FORMATTERS = ("black", "ruff")  # gen's two formatters, each a tool of its own in the tables
+
+
+def gen_tool(formatter: str) -> str:
+    return f"gen ({formatter})"
+
 
 def install_gen(log: Callable[[str], None]) -> Path:
     """gen as users get it, and as the peers are installed: `pip install` of this checkout (not editable) into
-    bench/.venv-gen, byte-compiled by pip. The editable install of the checkout compiles gen's modules on every run
-    where bytecode is not written (PYTHONDONTWRITEBYTECODE), which costs a build about 0.2 s the peers do not pay."""
+    bench/.venv-gen, byte-compiled by pip, with the `ruff` extra (`gen build --formatter ruff`). The editable install
+    of the checkout compiles gen's modules on every run where bytecode is not written (PYTHONDONTWRITEBYTECODE), which
+    costs a build about 0.2 s the peers do not pay."""
     import venv
 
     global _installed
     if not (GEN_VENV / "bin" / "python").exists():
         log(f"creating {GEN_VENV.relative_to(ROOT)}")
         venv.EnvBuilder(with_pip=True, clear=True).create(GEN_VENV)
-    log("installing gen from this checkout into bench/.venv-gen (pip, not editable)")
+    log("installing gen[ruff] from this checkout into bench/.venv-gen (pip, not editable)")
     python = str(GEN_VENV / "bin" / "python")
     pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     # A current pip, as users have and as `make build` installs: the console script an old pip writes imports `re`
     # before gen's code runs (about 10 ms of every run).
     subprocess.run(pip + ["--upgrade", "pip"], check=True)
     subprocess.run(pip + ["--force-reinstall", "--no-deps", str(ROOT)], check=True)
-    subprocess.run(pip + [str(ROOT)], check=True)  # the dependencies, where missing
+    subprocess.run(pip + [f"{ROOT}[ruff]"], check=True)  # the dependencies and ruff, where missing
     _installed = GEN_VENV / "bin" / "gen"
     return _installed
 
@@ -277,46 +290,60 @@ def gen_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "generator"]
 
 
-def run_gen(doc: Doc, work: Path, runs: int, log: Callable[[str], None]) -> Result:
+def gen_interpreter() -> str:
+    """The python that runs the gen being timed (for the versions it reports)."""
+    import sys
+
+    return str(GEN_VENV / "bin" / "python") if _installed is not None else sys.executable
+
+
+def run_gen(doc: Doc, work: Path, runs: int, log: Callable[[str], None], formatters: Sequence[str] = FORMATTERS) -> list[Result]:
+    """gen with each formatter, cold then no-op, the formatters taking turns run by run (black, ruff, black, ruff, ...)
+    so that a slow spell of the machine falls on both."""
     wanted = inputs(doc.spec, doc.overlays)
-    result = Result("gen", doc.key, wanted.operations, len(wanted.schemas))
-    i = retries = 0
-    while i < runs:
-        folder = work / f"gen-{_slug(doc.key)}-{i}"
-        shutil.rmtree(folder, ignore_errors=True)
-        cache = folder / "cache"
-        cache.mkdir(parents=True)
-        out = folder / "out"
-        env = {**os.environ, "GEN_CACHE_DIR": str(cache)}
-        cmd = gen_command() + ["build", str(doc.gen_path), "--out", str(out)]
-        source = gen_source_state()
-        cold = timed(cmd, env, ROOT, folder / "cold.log")
-        if cold.rc != 0:
-            result.failed = failure_message(cold.log)
-            break
-        noop = timed(cmd, env, ROOT, folder / "noop.log")
-        if noop.rc != 0:
-            result.failed = "no-op rebuild: " + failure_message(noop.log)
-            break
-        changed = re.findall(r"(\d+) changed", noop.log)
-        if gen_source_state() != source and retries < MAX_RETRIES:
-            # Someone edited generator/ or templates/ while this pair ran: the no-op was not one. Run it again.
-            retries += 1
-            result.notes.append(f"run {i + 1}: gen's source changed during the run (no-op changed {'/'.join(changed)} files); run again")
-            log(f"  gen {doc.key} #{i + 1}: gen's source changed during the run; again")
-            continue
-        if changed != ["0"]:
-            result.notes.append(f"run {i + 1}: the no-op rebuild changed {'/'.join(changed) or '?'} files")
-        result.cold.append(cold)
-        result.noop.append(noop)
-        log(f"  gen {doc.key} #{i + 1}: cold {cold.wall:.2f} s, no-op {noop.wall:.2f} s")
-        if i == 0:
-            files = python_files(out)
-            result.ops_out = gen_operations(out)
-            result.schemas_out = schemas_found(files, wanted.schemas)
-        shutil.rmtree(folder, ignore_errors=True)
-        i += 1
-    return result
+    results = {f: Result(gen_tool(f), doc.key, wanted.operations, len(wanted.schemas)) for f in formatters}
+    counted = dict.fromkeys(formatters, 0)
+    retries = dict.fromkeys(formatters, 0)
+    while any(counted[f] < runs and not results[f].failed for f in formatters):
+        for formatter in formatters:
+            result, i = results[formatter], counted[formatter]
+            if i >= runs or result.failed:
+                continue
+            folder = work / f"gen-{formatter}-{_slug(doc.key)}-{i}"
+            shutil.rmtree(folder, ignore_errors=True)
+            cache = folder / "cache"
+            cache.mkdir(parents=True)
+            out = folder / "out"
+            env = {**os.environ, "GEN_CACHE_DIR": str(cache)}
+            cmd = gen_command() + ["build", str(doc.gen_path), "--out", str(out), "--formatter", formatter]
+            source = gen_source_state()
+            cold = timed(cmd, env, ROOT, folder / "cold.log")
+            if cold.rc != 0:
+                result.failed = failure_message(cold.log)
+                continue
+            noop = timed(cmd, env, ROOT, folder / "noop.log")
+            if noop.rc != 0:
+                result.failed = "no-op rebuild: " + failure_message(noop.log)
+                continue
+            changed = re.findall(r"(\d+) changed", noop.log)
+            if gen_source_state() != source and retries[formatter] < MAX_RETRIES:
+                # Someone edited generator/ or templates/ while this pair ran: the no-op was not one. Run it again.
+                retries[formatter] += 1
+                result.notes.append(f"run {i + 1}: gen's source changed during the run (no-op changed {'/'.join(changed)} files); run again")
+                log(f"  {result.tool} {doc.key} #{i + 1}: gen's source changed during the run; again")
+                continue
+            if changed != ["0"]:
+                result.notes.append(f"run {i + 1}: the no-op rebuild changed {'/'.join(changed) or '?'} files")
+            result.cold.append(cold)
+            result.noop.append(noop)
+            log(f"  {result.tool} {doc.key} #{i + 1}: cold {cold.wall:.2f} s, no-op {noop.wall:.2f} s")
+            if i == 0:
+                files = python_files(out)
+                result.ops_out = gen_operations(out)
+                result.schemas_out = schemas_found(files, wanted.schemas)
+            shutil.rmtree(folder, ignore_errors=True)
+            counted[formatter] += 1
+    return [results[f] for f in formatters]
 
 
 MAX_RETRIES = 3
@@ -331,6 +358,121 @@ def gen_source_state() -> tuple[tuple[str, int, int], ...]:
                 stat = path.stat()
                 state.append((str(path.relative_to(ROOT)), stat.st_size, stat.st_mtime_ns))
     return tuple(state)
+
+
+# ----------------------------------------------------------------------------------------- rebuild after one change
+
+REBUILD_DOC = "mistral-2026-07"
+CHANGE = " (changed)"
+SMALL_CHANGE = 10  # a rebuild after one description changed may rewrite at most this many files (and at least one)
+
+
+@dataclass
+class Rebuild:
+    doc: str
+    schema: Optional[str] = None  # whose description changed
+    files: Optional[int] = None  # how many files the build writes
+    cold: list[Proc] = field(default_factory=list)  # the cold build before the change (not a target)
+    rebuild: list[Proc] = field(default_factory=list)  # the timed rebuild after it
+    changed: list[Optional[int]] = field(default_factory=list)  # "N changed" of each rebuild
+    failed: Optional[str] = None
+
+
+def change_description(spec: Path) -> str:
+    """Append CHANGE to the `description` of one component schema of a YAML spec, as text (the rest of the file keeps
+    its bytes): the first schema, in the file's order, whose description is a one-line plain scalar. Returns the
+    schema's name. The edit is checked by reading the file again."""
+    text = spec.read_text(encoding="utf-8")
+    before = _read(spec)
+    schemas = (before.get("components") or {}).get("schemas") or {}
+    lines = text.splitlines(keepends=True)
+    start = next((n for n, line in enumerate(lines) if re.match(r"^  schemas:\s*$", line)), None)
+    if start is None:
+        raise ValueError(f"{spec}: no `components: schemas:` block at two spaces of indentation")
+    name: Optional[str] = None
+    for n in range(start + 1, len(lines)):
+        line = lines[n]
+        if line.strip() and not line.startswith("    "):
+            break  # the end of the schemas block
+        if re.match(r"^    \S", line):  # a schema's own line
+            key = re.match(r"^    ([^\s:#][^:]*):\s*$", line)
+            name = key.group(1).strip("'\"") if key else None
+            continue
+        plain = re.match(r"^      description: ([^'\"|>&*!\s#][^#\n]*?)\s*$", line)
+        if name is None or not plain or not isinstance((schemas.get(name) or {}).get("description"), str):
+            continue
+        candidate = lines[:n] + [line.rstrip("\r\n").rstrip() + CHANGE + line[len(line.rstrip("\r\n")) :]] + lines[n + 1 :]
+        spec.write_text("".join(candidate), encoding="utf-8")
+        after = _read(spec)
+        if after["components"]["schemas"][name].get("description") == schemas[name]["description"] + CHANGE:
+            return name
+        spec.write_text(text, encoding="utf-8")  # not the plain scalar it looked like: the next one
+        name = None
+    raise ValueError(f"{spec}: no component schema with a one-line plain description")
+
+
+def run_rebuild(doc: Doc, work: Path, runs: int, log: Callable[[str], None]) -> Rebuild:
+    """Per run: a copy of the spec, built cold with black into a new out dir and cache; one schema's description
+    changed; the same command again (same out dir, same cache), timed, and its "N changed" read."""
+    result = Rebuild(doc.key)
+    for i in range(runs):
+        folder = work / f"rebuild-{_slug(doc.key)}-{i}"
+        shutil.rmtree(folder, ignore_errors=True)
+        cache = folder / "cache"
+        cache.mkdir(parents=True)
+        spec = folder / "spec" / doc.spec.name  # the same file name: the same API name, out/<api>/
+        spec.parent.mkdir()
+        shutil.copyfile(doc.spec, spec)
+        out = folder / "out"
+        env = {**os.environ, "GEN_CACHE_DIR": str(cache)}
+        cmd = gen_command() + ["build", str(spec), "--out", str(out), "--formatter", "black"]
+        cold = timed(cmd, env, ROOT, folder / "cold.log")
+        if cold.rc != 0:
+            result.failed = "cold build: " + failure_message(cold.log)
+            break
+        try:
+            result.schema = change_description(spec)
+        except ValueError as exc:
+            result.failed = str(exc)
+            break
+        again = timed(cmd, env, ROOT, folder / "rebuild.log")
+        if again.rc != 0:
+            result.failed = "rebuild: " + failure_message(again.log)
+            break
+        found = re.search(r"(\d+) files, (\d+) changed", again.log)
+        result.files = int(found.group(1)) if found else None
+        result.changed.append(int(found.group(2)) if found else None)
+        result.cold.append(cold)
+        result.rebuild.append(again)
+        log(f"  rebuild of {doc.key} #{i + 1}: cold {cold.wall:.2f} s, after `{result.schema}`'s description changed {again.wall:.2f} s ({result.changed[-1]} changed)")
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+# ----------------------------------------------------------------------------------------- gen's size
+
+
+@dataclass(frozen=True)
+class SourceLines:
+    lines: int  # of generator/**/*.py outside generator/runtime/, as `wc -l` counts them (newlines)
+    files: int
+    runtime_lines: Optional[int]  # generator/runtime/**/*.py; None: no such folder in this checkout
+
+
+def source_lines(root: Path = ROOT) -> SourceLines:
+    package = root / "generator"
+    lines = files = 0
+    runtime: Optional[int] = 0 if (package / "runtime").is_dir() else None
+    for path in sorted(package.rglob("*.py")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        count = path.read_bytes().count(b"\n")
+        if path.relative_to(package).parts[0] == "runtime":
+            runtime = (runtime or 0) + count
+        else:
+            lines += count
+            files += 1
+    return SourceLines(lines, files, runtime)
 
 
 def peer_env(venv: Path) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """The benchmark suite: `python -m bench` (see bench/README.md).
 
 One run measures everything the targets compare, so every ratio in the table comes from figures
-taken minutes apart on the same machine: generation (gen and its peers, cold and no-op, peak
-memory), the generated Mistral SDK against mistralai 1.5.1 at run time, and import time.
+taken minutes apart on the same machine: generation (gen with black and with ruff, and its peers,
+cold and no-op, peak memory), gen's rebuild after one schema's description changed, the size of
+gen's source, the generated Mistral SDK against mistralai 1.5.1 at run time, and import time.
 """
 
 from __future__ import annotations
@@ -45,14 +46,14 @@ def log(message: str) -> None:
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true", help="a CI-sized run: specs/mistral only, no peers, tiny counts; writes nothing unless --results is given")
+    parser.add_argument("--smoke", action="store_true", help="a CI-sized run: specs/mistral only, no peers, no rebuild after a change, tiny counts; writes nothing unless --results is given")
     parser.add_argument("--results", type=Path, default=None, help="where to write the Markdown (default bench/RESULTS.md; with --smoke, nowhere)")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers and the reference SDK (no virtual environment is made)")
     parser.add_argument("--docs", default=None, help="comma-separated document keys to generate (default: all five)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default bench/.work; with --smoke, a temporary folder)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: generation, runtime, import")
-    parser.add_argument("--runs", type=int, default=5, help="cold/no-op runs of specs/mistral (default 5)")
-    parser.add_argument("--big-runs", type=int, default=3, help="cold/no-op runs of the large documents (default 3)")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: generation, rebuild, runtime, import")
+    parser.add_argument("--runs", type=int, default=5, help="cold/no-op runs of specs/mistral, per formatter (default 5)")
+    parser.add_argument("--big-runs", type=int, default=3, help="cold/no-op runs of the large documents per formatter, and rebuilds after a change (default 3)")
     parser.add_argument("--events", type=int, default=100_000, help="events in the streamed response (default 100,000)")
     parser.add_argument("--requests", type=int, default=2000, help="chat.complete calls per timing (default 2,000)")
     parser.add_argument("--loops", type=int, default=20_000, help="request model constructions/dumps per timing (default 20,000)")
@@ -180,7 +181,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     args.argv = argv if argv is not None else sys.argv[1:]
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = skip - {"generation", "runtime", "import"}
+    unknown = skip - {"generation", "rebuild", "runtime", "import"}
     if unknown:
         raise SystemExit(f"--skip: unknown part(s) {sorted(unknown)}")
     if args.work is not None:
@@ -206,8 +207,10 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
     ours_python = sys.executable
     report.meta["ours_versions"] = peers.versions(ours_python, peers.OURS_DISTS)
     peer_python: Optional[str] = None
-    if not args.smoke:
+    if not args.smoke and not {"generation", "rebuild"} <= skip:
         report.meta["gen_install"] = str(generation.install_gen(log).parent.parent.relative_to(ROOT))
+        report.meta["gen_versions"] = peers.versions(generation.gen_interpreter(), peers.GEN_DISTS)
+    report.source = generation.source_lines()
     if not args.no_peers:
         peer_python = str(peers.ensure(log))
         report.meta["peer_versions"] = peers.versions(peer_python, peers.PEER_DISTS, ref_env())
@@ -234,19 +237,21 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
         if peer_python:
             report.imports["ref"] = import_times(peer_python, ref_env(), args.import_runs, work)
 
+    all_docs = generation.documents(args.runs, args.big_runs)
+    gen_work = work / "generation"
+    shutil.rmtree(gen_work, ignore_errors=True)
     if "generation" not in skip:
-        docs = generation.documents(args.runs, args.big_runs)
+        docs = all_docs
         if args.docs:
             wanted = [d.strip() for d in args.docs.split(",")]
             unknown = set(wanted) - {d.key for d in docs}
             if unknown:
                 raise SystemExit(f"unknown document(s) {sorted(unknown)}; known: {[d.key for d in docs]}")
             docs = [d for d in docs if d.key in wanted]
-        gen_work = work / "generation"
-        shutil.rmtree(gen_work, ignore_errors=True)
         for doc in docs:
-            log(f"generation: {doc.key} ({doc.size_kb:,.0f} KB, {doc.runs} runs)")
-            results = [generation.run_gen(doc, gen_work, doc.runs, log)]
+            log(f"generation: {doc.key} ({doc.size_kb:,.0f} KB, {doc.runs} runs of each tool)")
+            # gen (black) and gen (ruff) take turns, then the peers: the same order for every document.
+            results = generation.run_gen(doc, gen_work, doc.runs, log)
             if peer_python:
                 venv = peers.VENV
                 results.append(generation.run_opc(doc, gen_work, doc.runs, venv, log))
@@ -255,6 +260,18 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
                 if result.failed:
                     log(f"  {result.tool} failed on {doc.key}: {result.failed}")
             report.generation.append((doc, results))
+
+    # The rebuild after one change is a target of its own document, whichever documents --docs chose.
+    if args.smoke:
+        report.rebuild_skipped = "--smoke"
+    elif "rebuild" in skip:
+        report.rebuild_skipped = "--skip rebuild"
+    else:
+        doc = next(d for d in all_docs if d.key == generation.REBUILD_DOC)
+        log(f"rebuild after one change: {doc.key} ({args.big_runs} runs)")
+        report.rebuild = generation.run_rebuild(doc, gen_work, args.big_runs, log)
+        if report.rebuild.failed:
+            log(f"  the rebuild failed: {report.rebuild.failed}")
 
     report.meta["load_end"] = os.getloadavg()
     report.meta["elapsed"] = time.perf_counter() - started

@@ -1,7 +1,8 @@
 """The benchmark suite keeps working: `python -m bench --smoke` runs end to end and prints its table.
 
-No timing is asserted: the smoke run uses tiny counts, no peers and only specs/mistral, so that it
-takes seconds; the full suite (`python -m bench`, see bench/README.md) is run by hand.
+No timing is asserted: the smoke run uses tiny counts, no peers, only specs/mistral (with black and
+with ruff) and no rebuild after a change, so that it takes seconds; the full suite (`python -m bench`,
+see bench/README.md) is run by hand.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ ROWS = (
     "| ChatCompletionStreamRequest dump vs mistralai 1.5.1 |",
     "| `from mistralai import Mistral` vs `import httpx, pydantic` |",
     "| Every operation generated, specs/mistral |",
-    "| No-op rebuild / cold build, specs/mistral |",
+    "| No-op rebuild (black), specs/mistral |",
+    "| Rebuild after one schema's description changed (black), mistral-2026-07 | not measured (--smoke) |",
+    "| gen's size: lines of generator/**/*.py outside generator/runtime/ |",
     "| stream, sync: events/s |",
     "| stream, async: events/s |",
     "| chat.complete: CPU µs per request (floor: bare httpx post) |",
@@ -51,7 +54,11 @@ def test_smoke_run_prints_the_table(tmp_path):
     # gen built the document (a failed build would show as a failed row) and the peers were not run
     assert "gen failed" not in text and "| failed |" not in text
     assert "peers not run" in text
-    # one generation row for gen on specs/mistral, with one cold and one no-op run
-    assert re.search(r"^\| specs/mistral \| [\d,]+ \| gen \| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", text, re.M), text
+    # one generation row for each of gen's formatters on specs/mistral, with one cold and one no-op run
+    for tool in ("gen \\(black\\)", "gen \\(ruff\\)"):
+        assert re.search(rf"^\| specs/mistral \| [\d,]+ \| {tool} \| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|", text, re.M), text
+    # the peak RSS of both builds of the largest document run (the only one), as a figure in MB
+    for tool in ("gen \\(black\\)", "gen \\(ruff\\)"):
+        assert re.search(rf"^\| Peak RSS of a cold build of the largest document \(specs/mistral, [\d,]+ KB\), {tool} \| \d+ MB", text, re.M), text
     # the operation count is filled in (whether all were generated is a target, reported, not asserted here)
     assert re.search(r"^\| Every operation generated, specs/mistral \| \d+ of \d+ operations \|", text, re.M), text
