@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -72,7 +71,9 @@ def _black_all(todo: dict[str, str]) -> dict[str, str]:
         smallest = sizes.index(min(sizes))
         shares[smallest].append((path, text))
         sizes[smallest] += len(text)
-    # Imported in the parent, so that every forked worker starts with black already loaded.
+    # Imported here, not on a no-op build's path; black in the parent, so that forked workers start with it loaded.
+    from concurrent.futures import ProcessPoolExecutor
+
     import black  # noqa: F401
 
     context = None
