@@ -1,4 +1,4 @@
-"""pyyaml's reading of a YAML document: what fastyaml hands back (odd YAML, errors), and fastyaml's scalar rules.
+"""pyyaml's reading of a YAML document: its C loader when present, data as the spec wrote it, hostile input refused.
 
 Kept apart from read.py so that pyyaml is imported only when a YAML document is read: a JSON document never needs it
 (importing it takes some 15 ms, most of it regular expressions compiled by its pure-Python reader and resolver).
@@ -38,21 +38,6 @@ class SpecLoader(_YAML_BASE):  # type: ignore[misc]
         super().__init__(stream)
         # (mapping object, key, 1-based line) for every key given twice in one mapping
         self.duplicates: list[tuple[dict[str, Any], str, int]] = []
-
-    # The first characters any implicit resolver can match: text that starts otherwise is text (most of a spec).
-    _RESOLVABLE = frozenset("".join(first for first in yaml_implicit_resolvers if first))
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in self._RESOLVABLE)):
-            return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
-
-    # No path resolvers are registered, so pyyaml's per-node bookkeeping for them has nothing to do.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
 
     def construct_spec_map(self, node: MappingNode) -> Any:
         data: dict[str, Any] = {}
@@ -95,9 +80,7 @@ def parse(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, in
         if node is None:
             raise fail("file is empty")
         shared = _check_node_graph(node, fail)
-        data = _construct(node, loader)
-        if data is _SLOW:
-            data = loader.construct_document(node)
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise fail(_describe_yaml_error(exc)) from None
     except yaml.YAMLError as exc:
@@ -109,58 +92,6 @@ def parse(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, in
     if shared:
         data = _unshare(data)
     return data, loader.duplicates
-
-
-_SLOW: Any = object()  # what _construct returns when the document needs pyyaml's own constructor
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-
-
-def _construct(node: Node, loader: SpecLoader) -> Any:
-    """The document from its nodes, as SpecLoader would build it, for the tags of plain JSON-like YAML.
-
-    pyyaml's constructor goes through a generic, generator-based machinery for every node; text, lists and
-    mappings need none of it, and they are nearly all of a spec: this is three times faster on a large one. Other
-    scalars (numbers, booleans, null) still go through pyyaml's own functions. A merge key or an explicit tag of
-    another kind returns _SLOW, and the caller lets pyyaml build the document. Aliased nodes are built once per use,
-    which is what _unshare would make of them anyway.
-    """
-    scalars = {
-        "tag:yaml.org,2002:int": loader.construct_yaml_int,
-        "tag:yaml.org,2002:float": loader.construct_yaml_float,
-        "tag:yaml.org,2002:bool": loader.construct_yaml_bool,
-        "tag:yaml.org,2002:null": loader.construct_yaml_null,
-    }
-    duplicates = loader.duplicates
-
-    class Slow(Exception):
-        pass
-
-    def build(node: Node) -> Any:
-        tag = node.tag
-        if tag == _STR and isinstance(node, ScalarNode):
-            return node.value
-        if tag == _MAP and isinstance(node, MappingNode):
-            data: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                    raise Slow
-                key = key_node.value  # `200:` and `yes:` are response codes and names: the text as written
-                if key in data:
-                    duplicates.append((data, key, key_node.start_mark.line + 1))
-                data[key] = build(value_node)
-            return data
-        if tag == _SEQ and isinstance(node, SequenceNode):
-            return [build(item) for item in node.value]
-        scalar = scalars.get(tag)
-        if scalar is None or not isinstance(node, ScalarNode):
-            raise Slow
-        return scalar(node)
-
-    try:
-        return build(node)
-    except Slow:
-        del duplicates[:]
-        return _SLOW
 
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
