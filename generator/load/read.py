@@ -2,7 +2,7 @@
 
 Spec text is kept as data: YAML timestamps stay strings, non-string mapping keys become their source spelling,
 aliases are expanded into independent copies, and hostile input (alias bombs, absurd nesting) is refused in bounded
-time and memory. YAML is read by pyyaml (slowyaml.py), imported only when a YAML file is read.
+time and memory. YAML is read as YAML 1.2 by pyyaml (yaml12.py), imported only when a YAML file is read.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def read(path: Path, display: str | None = None) -> Source:
     if path.suffix.lower() == ".json":
         data, duplicates = _parse_json(text, fail)
     else:
-        from .slowyaml import parse  # here, not at the top: a JSON document never needs pyyaml
+        from .yaml12 import parse  # here, not at the top: a JSON document never needs pyyaml
 
         data, duplicates = parse(text, fail)
     _check_depth(data, fail)
