@@ -580,6 +580,48 @@ def test_strict_turns_warnings_into_errors() -> None:
     )
 
 
+def _outermost_schemas(path: Path) -> list[object]:
+    from generator.load.bundle import walk
+
+    root = load(path).root
+    return [v.node for v in walk(root) if v.kind == "schema" and v.parent_kind != "schema"]
+
+
+SCHEMAS_31 = [
+    schema
+    for path in [ROOT / "tests" / "corpus" / "documents" / "opc-baseline-openapi-3_1.yaml", MISTRAL]
+    for schema in _outermost_schemas(path)
+]
+DAMAGE = [None, 1, -1, 1.5, True, "x", "strin", [], {}, ["a", "a"], [1], {"a": 1}, {"type": "x"}]
+SCHEMA_KEYWORDS = ["type", "items", "properties", "required", "enum", "minimum", "anyOf", "$ref", "$defs", "pattern"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SCHEMAS_31), st.sampled_from(SCHEMA_KEYWORDS), st.sampled_from(DAMAGE), st.booleans())
+def test_the_flattened_meta_schema_finds_what_the_official_one_finds(
+    schema: object, keyword: str, damage: object, nested: bool
+) -> None:
+    """3.1 Schema Objects are checked against the 2020-12 meta-schema merged into one resource, for speed: the
+    same findings as through the official meta-schema (which repeats some, once per vocabulary; validate() reports
+    each pointer and message once), on real schemas and damaged ones."""
+    from jsonschema import Draft202012Validator
+
+    from generator.load.validate import _meta_validator
+
+    damaged = json.loads(json.dumps(schema))
+    if isinstance(damaged, dict):
+        target = damaged
+        if nested and isinstance(damaged.get("properties"), dict) and damaged["properties"]:
+            inner = next(iter(damaged["properties"].values()))
+            target = inner if isinstance(inner, dict) else damaged
+        target[keyword] = damage
+
+    def found(validator: Draft202012Validator) -> set[tuple[tuple[object, ...], str]]:
+        return {(tuple(e.absolute_path), e.message) for e in validator.iter_errors(damaged)}
+
+    assert found(_meta_validator()) == found(Draft202012Validator(Draft202012Validator.META_SCHEMA))
+
+
 # --- plain JSONPath targets, evaluated without the library ------------------------------------------------------
 
 def _library(target: str, document: object) -> list[tuple[int, tuple[object, ...], str]]:
