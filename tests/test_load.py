@@ -118,7 +118,8 @@ def test_a_json_spec_without_overlays_imports_neither_pyyaml_nor_the_overlay_mod
         "from pathlib import Path\n"
         "from generator.load import load\n"
         f"load(Path({str(spec.resolve())!r}))\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml' or m.endswith(('yaml', 'overlay', 'jsonpath_rfc9535'))))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'jsonpath_rfc9535')\n"
+        "             or m in ('generator.load.yaml12', 'generator.load.overlay')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -294,7 +295,7 @@ def test_overlay_targets_by_index_and_messages_name_the_normalized_path() -> Non
         "overlay.yaml#/actions/1/target: target selects a string at $['info']['title']; "
         "select the object that holds it instead"
     ]
-    overlay = write("overlay.yaml", OVERLAY_HEAD + "  - target: $.paths['/pets'].get.parameters[-1]\n    remove: true\n")
+    overlay = write("overlay.yaml", OVERLAY_HEAD + "  - target: $.paths['/pets'].get.parameters[-1]\n    remove: true")
     assert load(write("openapi.yaml", PETS_31), [overlay]).root["paths"]["/pets"]["get"]["parameters"] == []
 
 
@@ -539,6 +540,22 @@ def test_mistral_items_lists_are_repaired(monkeypatch: pytest.MonkeyPatch) -> No
     ]
     schema = document.root["components"]["schemas"]["ClassificationResponse"]["properties"]["results"]
     assert schema["items"] == {"$ref": "#/components/schemas/ClassificationObject"}
+
+
+def test_repairs_inside_repaired_nodes_are_walked_as_repaired() -> None:
+    """`items: [x]` becomes `items: x` before the walk looks inside: x is met at /items, not /items/0."""
+    spec = write(
+        "openapi.yaml",
+        MINIMAL_31 + "components:\n  schemas:\n    A:\n      type: array\n      required: [a, a]\n"
+        "      items: [{type: array, items: [{type: string, default: 1}], required: [b, b]}]\n",
+    )
+    assert [w.pointer for w in load(spec).warnings] == [
+        "/components/schemas/A/items",
+        "/components/schemas/A/required",
+        "/components/schemas/A/items/items",
+        "/components/schemas/A/items/required",
+        "/components/schemas/A/items/items/default",
+    ]
 
 
 def test_duplicate_required_is_deduplicated() -> None:

@@ -19,7 +19,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from ..problems import Problem, pointer
-from .bundle import Sources, Visit
+from .bundle import Sources, walk
 
 MAX_WARNINGS = 100
 MAX_REPR = 80
@@ -30,7 +30,7 @@ _META_BASE = "https://json-schema.org/draft/2020-12/"
 
 def validate(root: dict[str, Any], version: tuple[int, int], sources: Sources) -> list[Problem]:
     found: dict[tuple[str, str], None] = {}  # ordered set: (pointer, message)
-    for tokens, error in _errors(root, version, sources.visits(root)):
+    for tokens, error in _errors(root, version):
         found[(pointer(*tokens), _message(error))] = None
     ordered = sorted(found)
     warnings = [sources.problem(where, message, warning=True) for where, message in ordered[:MAX_WARNINGS]]
@@ -40,15 +40,13 @@ def validate(root: dict[str, Any], version: tuple[int, int], sources: Sources) -
     return warnings
 
 
-def _errors(
-    root: dict[str, Any], version: tuple[int, int], visits: Iterable[Visit]
-) -> Iterator[tuple[tuple[Any, ...], ValidationError]]:
+def _errors(root: dict[str, Any], version: tuple[int, int]) -> Iterator[tuple[tuple[Any, ...], ValidationError]]:
     yield from _each(_document_validator(version), root, ())
     if version >= (3, 1):
         # The 3.1 and 3.2 document schemas leave Schema Objects alone; the JSON Schema meta-schema checks them. Only
         # the outermost schema of each nest is needed: the meta-schema descends into subschemas itself.
         meta = _meta_validator()
-        for visit in visits:
+        for visit in walk(root):
             if visit.kind == "schema" and visit.parent_kind != "schema":
                 yield from _each(meta, visit.node, visit.tokens)
 

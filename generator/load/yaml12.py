@@ -34,7 +34,8 @@ _CORE_SCHEMA: list[tuple[str, str, str]] = [
     (_NULL, r"~|null|Null|NULL|", "~nN"),
     (_BOOL, r"true|True|TRUE|false|False|FALSE", "tTfF"),
     (_INT, r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
-    (_FLOAT, r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN", "-+.0123456789"),
+    (_FLOAT, r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN",
+     "-+.0123456789"),
 ]  # fmt: skip
 _PATTERNS = {tag: re.compile(rf"(?:{pattern})\Z") for tag, pattern, _ in _CORE_SCHEMA}
 
