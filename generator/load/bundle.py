@@ -1,7 +1,7 @@
 """$ref bundling: one self-contained document whose every $ref is local and resolves.
 
 Whether a `$ref` is a reference at all, and whether its target is a Schema, depends on where it sits in the
-OpenAPI structure, so this module also knows that structure (`children`, `walk`); repair and validate reuse it.
+OpenAPI structure, so this module also knows that structure (`walk`); repair, validate and the value checks reuse it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..problems import BuildError, Problem, pointer
@@ -89,24 +89,6 @@ OPAQUE_KINDS = {"example", "link", "security_scheme"}
 DATA_KEYS = {"example", "examples", "default", "enum", "const", "value"}
 
 
-@dataclass(frozen=True)
-class Child:
-    container: dict[str, Any] | list[Any]
-    key: str | int
-    tokens: tuple[str | int, ...]  # from the parent object to the child
-    kind: str
-
-    @property
-    def value(self) -> Any:
-        return self.container[self.key]  # type: ignore[index]
-
-
-def children(node: dict[str, Any], kind: str) -> Iterator[Child]:
-    """The objects directly inside `node` that can hold references, in document order."""
-    for container, key, tokens, child_kind in _children(node, kind):
-        yield Child(container, key, tokens, child_kind)
-
-
 def _field_spec(kind: str, name: str) -> Any:
     if kind in MAP_KINDS:
         return MAP_KINDS[kind]
@@ -120,33 +102,18 @@ def _field_spec(kind: str, name: str) -> Any:
     return "other"
 
 
-# _field_spec, tabulated: kind -> (spec of each name listed, spec of every other name). Built on first use of a kind.
-_SPECS: dict[str, tuple[dict[str, Any], Any]] = {}
-
-
-def _specs(kind: str) -> tuple[dict[str, Any], Any]:
-    found = _SPECS.get(kind)
-    if found is None:
-        names = set(FIELDS.get(kind, {})) | DATA_KEYS | {"$ref"}
-        found = _SPECS[kind] = ({name: _field_spec(kind, name) for name in names}, _field_spec(kind, "\0other"))
-    return found
-
-
 def _children(node: dict[str, Any], kind: str) -> Iterator[tuple[Any, Any, tuple[str | int, ...], str]]:
-    """`children` as (container, key, tokens, kind) tuples. Like it, each value is read only when its turn comes,
-    so that a caller may replace the children already seen."""
-    if kind in OPAQUE_KINDS:
-        return
-    table, other = _specs(kind)
-    lookup = table.get
+    """The objects directly inside `node` that can hold references, in document order, as (container, key, tokens
+    from `node`, kind). Each value is read only when its turn comes, so that a caller may replace the children
+    already seen."""
     for name in list(node):
         if name.startswith("x-"):
             continue
-        spec = lookup(name, other)
+        spec = _field_spec(kind, name)
         if spec is None:
             continue
         value = node[name]
-        if spec.__class__ is tuple:
+        if isinstance(spec, tuple):
             shape, child_kind = spec
             if shape == "map" and isinstance(value, dict):
                 for key in list(value):
@@ -175,18 +142,14 @@ def walk(root: dict[str, Any]) -> Iterator[Visit]:
     Children are looked up after the caller has seen the parent, so a caller may repair a node in place.
     """
     stack = [Visit((), root, "document", None)]
-    pop, extend = stack.pop, stack.extend
     while stack:
-        visit = pop()
+        visit = stack.pop()
         yield visit
-        tokens, node, kind, _ = visit
         found = [
-            Visit(tokens + suffix, container[key], child_kind, kind)
-            for container, key, suffix, child_kind in _children(node, kind)
+            Visit(visit.tokens + suffix, container[key], child_kind, visit.kind)
+            for container, key, suffix, child_kind in _children(visit.node, visit.kind)
         ]
-        if found:
-            found.reverse()
-            extend(found)
+        stack.extend(reversed(found))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -241,15 +204,6 @@ def resolve(data: Any, tokens: tuple[str, ...]) -> Any:
 class Sources:
     root_display: str
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # root pointer -> (file, pointer in file)
-    # (document, walk(document)) as repair() walked it, repairs made: what every later walk of the unchanged document
-    # would see, so that validation and the value checks need not walk it again.
-    walked: tuple[dict[str, Any], list[Visit]] | None = field(default=None, repr=False, compare=False)
-
-    def visits(self, root: dict[str, Any]) -> Iterable[Visit]:
-        """walk(root), read from the record of the last walk when it is of the same document."""
-        if self.walked is not None and self.walked[0] is root:
-            return self.walked[1]
-        return walk(root)
 
     def record(self, where: tuple[str | int, ...], display: str, source_pointer: str) -> None:
         self.origins[pointer(*where)] = (display, source_pointer)
@@ -284,9 +238,7 @@ def bundle(root: Source) -> tuple[Sources, list[Problem]]:
         return bundler.sources, [Problem(root.display, "", "references nest too deeply to bundle")]
     problems = list(dict.fromkeys(bundler.problems))  # a reference may be looked at twice; report it once
     if not problems:
-        # With no other file read, bundling changed nothing: its walk met every reference of the result, in order.
-        single_file = len(bundler.files) == 1 and not bundler.hoisted
-        problems = _check_local_refs(root.data, bundler.sources, bundler.references if single_file else None)
+        problems = _check_local_refs(root.data, bundler.sources)
     return bundler.sources, problems
 
 
@@ -310,7 +262,6 @@ class _Bundler:
         self.hoisted_refs: dict[tuple[Path, tuple[str, ...]], str] = {}
         self.queue: list[tuple[dict[str, Any], Source, tuple[str | int, ...], tuple[str | int, ...]]] = []
         self.inlining: set[tuple[Path, tuple[str, ...]]] = set()
-        self.references: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []  # (where in the result, object)
         components = root.data.get("components")
         existing = components.get("schemas") if isinstance(components, dict) else None
         self.taken = set(existing) if isinstance(existing, dict) else set()
@@ -353,7 +304,6 @@ class _Bundler:
     ) -> Any:
         """Bundle `node`, found at `src` in `source` and placed at `dst` in the result; returns its replacement."""
         if isinstance(node.get("$ref"), str):
-            self.references.append((dst, node))
             replacement = self._reference(node, kind, source, src, dst)
             if replacement is not node:
                 return replacement
@@ -362,10 +312,9 @@ class _Bundler:
         if kind in OPAQUE_KINDS:
             return node
         # each child is read only when its turn comes, after the children before it have been bundled and replaced
-        walk = self._walk
         for container, key, tokens, child_kind in _children(node, kind):
             item = container[key]
-            new = walk(item, child_kind, source, src + tokens, dst + tokens)
+            new = self._walk(item, child_kind, source, src + tokens, dst + tokens)
             if new is not item:
                 container[key] = new
         return node
@@ -483,19 +432,15 @@ class _Bundler:
         self.problems.append(Problem(source.display, pointer(*src), message))
 
 
-def _check_local_refs(
-    root: dict[str, Any], sources: Sources, found: list[tuple[tuple[str | int, ...], dict[str, Any]]] | None = None
-) -> list[Problem]:
-    """Every reference must resolve, and a chain of references must end in something that is not a reference.
-
-    `found`: the objects holding a `$ref` and where they are, in document order, when already known."""
+def _check_local_refs(root: dict[str, Any], sources: Sources) -> list[Problem]:
+    """Every reference must resolve, and a chain of references must end in something that is not a reference."""
     problems: list[Problem] = []
     settled: set[str] = set()  # pointers of references whose chains are known to end (or were reported)
-    for tokens, node in found if found is not None else ((visit.tokens, visit.node) for visit in walk(root)):
-        ref = node.get("$ref")
+    for visit in walk(root):
+        ref = visit.node.get("$ref")
         if not isinstance(ref, str):
             continue
-        here = pointer(*tokens)
+        here = pointer(*visit.tokens)
         parsed = parse_ref(ref)
         if parsed.remote or parsed.file:
             continue  # reported while bundling

@@ -39,7 +39,7 @@ def load(spec: Path, overlays: Sequence[Path] = (), *, strict: bool = False) -> 
 
     errors: list[Problem] = []
     for overlay in overlays:
-        # here: most specs have no overlay, and a build without one needs neither the overlay nor the path module
+        # here: most specs have no overlay, and a build without one needs neither overlay.py nor jsonpath-rfc9535
         from .overlay import apply_overlay
 
         try:

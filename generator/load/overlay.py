@@ -9,14 +9,13 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import jsonpath_rfc9535
+from jsonpath_rfc9535 import JSONPathNode, JSONPathQuery
 
 from ..problems import Problem, pointer
-from .plainpath import PlainNode, PlainPath
 from .read import Source, read
-
-if TYPE_CHECKING:
-    from jsonpath_rfc9535 import JSONPathNode, JSONPathQuery
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 _OVERLAY_FIELDS = {"overlay", "info", "extends", "actions"}
@@ -27,7 +26,7 @@ _ACTION_FIELDS = {"target", "description", "update", "remove"}
 class Action:
     index: int
     target: str
-    query: JSONPathQuery | PlainPath
+    query: JSONPathQuery
     update: Any
     has_update: bool
     remove: bool
@@ -108,15 +107,11 @@ def _parse_action(index: int, raw: Any, error: Any) -> Action | None:
     if not isinstance(target, str):
         error(pointer("actions", index, "target") if "target" in raw else here, "target must be a JSONPath string")
         return None
-    query: JSONPathQuery | PlainPath | None = PlainPath.parse(target)
-    if query is None:
-        import jsonpath_rfc9535  # here: most overlays only name their targets, and importing it takes 60 ms
-
-        try:
-            query = jsonpath_rfc9535.compile(target)
-        except jsonpath_rfc9535.JSONPathError as exc:
-            error(pointer("actions", index, "target"), f"invalid JSONPath {target!r}: {exc}")
-            return None
+    try:
+        query = jsonpath_rfc9535.compile(target)
+    except jsonpath_rfc9535.JSONPathError as exc:
+        error(pointer("actions", index, "target"), f"invalid JSONPath {target!r}: {exc}")
+        return None
     if not ok:
         return None
     return Action(index, target, query, raw.get("update"), "update" in raw, remove)
@@ -124,15 +119,10 @@ def _parse_action(index: int, raw: Any, error: Any) -> Action | None:
 
 def _apply(document: dict[str, Any], action: Action, overlay: Source) -> list[Problem]:
     here = pointer("actions", action.index)
-    if isinstance(action.query, PlainPath):
-        nodes: list[JSONPathNode | PlainNode] = list(action.query.select(document))
-    else:
-        from jsonpath_rfc9535 import JSONPathError
-
-        try:
-            nodes = list(action.query.finditer(document))
-        except JSONPathError as exc:
-            return [Problem(overlay.display, here + "/target", f"cannot evaluate target: {exc}")]
+    try:
+        nodes = list(action.query.finditer(document))
+    except jsonpath_rfc9535.JSONPathError as exc:
+        return [Problem(overlay.display, here + "/target", f"cannot evaluate target: {exc}")]
     if not nodes:
         return [Problem(overlay.display, here + "/target", f"target {action.target!r} matches nothing", warning=True)]
     if action.remove:
@@ -168,7 +158,7 @@ def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
             target[key] = copy.deepcopy(value)
 
 
-def _remove(nodes: list[JSONPathNode | PlainNode], overlay: Source, here: str) -> list[Problem]:
+def _remove(nodes: list[JSONPathNode], overlay: Source, here: str) -> list[Problem]:
     problems = []
     by_list: dict[int, tuple[list[Any], list[int]]] = {}
     for node in nodes:
@@ -178,7 +168,7 @@ def _remove(nodes: list[JSONPathNode | PlainNode], overlay: Source, here: str) -
             continue
         container, key = parent.value, node.location[-1]
         if isinstance(container, dict):
-            container.pop(key, None)  # type: ignore[call-overload]
+            container.pop(key, None)
         elif isinstance(container, list):
             by_list.setdefault(id(container), (container, []))[1].append(key)  # type: ignore[arg-type]
     # Indexes shift as items go, so remove from each list back to front.

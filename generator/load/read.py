@@ -2,8 +2,7 @@
 
 Spec text is kept as data: YAML timestamps stay strings, non-string mapping keys become their source spelling,
 aliases are expanded into independent copies, and hostile input (alias bombs, absurd nesting) is refused in bounded
-time and memory. YAML is read by fastyaml when it can and by pyyaml (slowyaml) otherwise; both are imported only when
-a YAML file is read.
+time and memory. YAML is read as YAML 1.2 by pyyaml (yaml12.py), imported only when a YAML file is read.
 """
 
 from __future__ import annotations
@@ -68,7 +67,9 @@ def read(path: Path, display: str | None = None) -> Source:
     if path.suffix.lower() == ".json":
         data, duplicates = _parse_json(text, fail)
     else:
-        data, duplicates = _parse_yaml(text, fail)
+        from .yaml12 import parse  # here, not at the top: a JSON document never needs pyyaml
+
+        data, duplicates = parse(text, fail)
     _check_depth(data, fail)
     warnings = tuple(
         Problem(display, where, f"duplicate key '{key}'{line}; the last value is used", warning=True)
@@ -96,18 +97,6 @@ def _parse_json(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], s
         raise fail(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise fail(f"document is nested more than {MAX_DEPTH} levels deep") from None
-
-
-def _parse_yaml(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, int]]]:
-    # Specs are nearly always plain block YAML, which fastyaml reads several times faster than pyyaml; it hands
-    # everything else back (odd YAML, errors), so that what pyyaml makes of it stays as it was.
-    from . import fastyaml, slowyaml  # here, not at the top: a JSON document needs neither, nor pyyaml
-
-    try:
-        return fastyaml.parse(text)
-    except fastyaml.Unsupported:
-        pass
-    return slowyaml.parse(text, fail)
 
 
 def _check_depth(data: Any, fail: Any) -> None:

@@ -12,17 +12,13 @@ from .bundle import Sources, walk
 
 
 def repair(root: dict[str, Any], sources: Sources) -> list[Problem]:
-    """Also records its walk in `sources`: a node is repaired before its children are looked up, so the walk is the
-    one of the repaired document, which validate() and check_values() then read instead of walking it again."""
+    """A node is repaired before walk() looks inside it, so what a repair puts in place is walked as repaired."""
     warnings: list[Problem] = []
-    visits = []
     for visit in walk(root):
-        visits.append(visit)
         if visit.kind != "schema":
             continue
         for where, message in _repair_schema(visit.node):
             warnings.append(sources.problem(pointer(*visit.tokens, where), message, warning=True))
-    sources.walked = (root, visits)
     return warnings
 
 

@@ -15,15 +15,13 @@ import re
 from typing import Any, Iterator
 
 from ..problems import Problem, pointer
-from .bundle import MISSING, Sources, parse_ref, resolve
+from .bundle import MISSING, Sources, parse_ref, resolve, walk
 
 MAX_WARNINGS = 100
 _MAX_REPR = 60
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _TYPES: dict[str, Any] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
@@ -37,7 +35,7 @@ _TYPES: dict[str, Any] = {
 
 def check_values(root: dict[str, Any], version: tuple[int, int], sources: Sources) -> list[Problem]:
     found: list[tuple[str, str]] = []
-    for visit in sources.visits(root):
+    for visit in walk(root):
         node = visit.node
         if visit.kind == "schema":
             if "default" not in node and "example" not in node and "examples" not in node:
@@ -60,7 +58,9 @@ def check_values(root: dict[str, Any], version: tuple[int, int], sources: Source
     warnings = [sources.problem(where, message, warning=True) for where, message in found[:MAX_WARNINGS]]
     if len(found) > MAX_WARNINGS:
         more = len(found) - MAX_WARNINGS
-        warnings.append(Problem(sources.root_display, "", f"... and {more} more invalid defaults and examples", warning=True))
+        warnings.append(
+            Problem(sources.root_display, "", f"... and {more} more invalid defaults and examples", warning=True)
+        )
     return warnings
 
 

@@ -1,4 +1,10 @@
-"""pyyaml's reading of a YAML document: what fastyaml hands back (odd YAML, errors), and fastyaml's scalar rules.
+"""A YAML document read as YAML 1.2 (the YAML of OpenAPI 3.x) by pyyaml, its C loader when present.
+
+pyyaml reads YAML 1.1, where `on`, `no` and `y` are booleans, `010` is octal, `1:20` is sexagesimal and `1e3` is text.
+Its 1.1 reading of plain scalars is swapped for the 1.2 core schema, whose types are JSON's; the rest of pyyaml (the
+parser, its errors, safe construction) is used as it is. Spec text is kept as data: timestamps stay strings, mapping
+keys are the text written, duplicate keys are reported with their line, and aliases are expanded into independent
+copies after alias bombs and recursive aliases are refused.
 
 Kept apart from read.py so that pyyaml is imported only when a YAML document is read: a JSON document never needs it
 (importing it takes some 15 ms, most of it regular expressions compiled by its pure-Python reader and resolver).
@@ -7,9 +13,11 @@ Kept apart from read.py so that pyyaml is imported only when a YAML document is 
 from __future__ import annotations
 
 import copy
-from typing import Any
+import re
+from typing import Any, Callable, TypeVar
 
 import yaml
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .read import MAX_DEPTH
@@ -19,40 +27,28 @@ from .read import MAX_DEPTH
 MAX_ALIAS_EXPANSION = 1_000_000
 
 _YAML_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DROPPED_RESOLVERS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value"}
+_NULL, _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+
+# The core schema's plain scalars (YAML 1.2.2, section 10.3.2), by tag; tried in this order, so `10` is an int.
+_CORE_SCHEMA: list[tuple[str, str, str]] = [
+    (_NULL, r"~|null|Null|NULL|", "~nN"),
+    (_BOOL, r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    (_INT, r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (_FLOAT, r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN",
+     "-+.0123456789"),
+]  # fmt: skip
+_PATTERNS = {tag: re.compile(rf"(?:{pattern})\Z") for tag, pattern, _ in _CORE_SCHEMA}
 
 
 class SpecLoader(_YAML_BASE):  # type: ignore[misc]
-    """Safe loader that keeps spec text as text.
+    """pyyaml's safe loader with the YAML 1.2 core schema, and mappings built as spec data."""
 
-    Dates like `2020-01-01` are examples and formats, not datetimes to round-trip; `=` is a string, not pyyaml's
-    unconstructible `value` tag.
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED_RESOLVERS]
-        for first, resolvers in _YAML_BASE.yaml_implicit_resolvers.items()
-    }
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         # (mapping object, key, 1-based line) for every key given twice in one mapping
         self.duplicates: list[tuple[dict[str, Any], str, int]] = []
-
-    # The first characters any implicit resolver can match: text that starts otherwise is text (most of a spec).
-    _RESOLVABLE = frozenset("".join(first for first in yaml_implicit_resolvers if first))
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in self._RESOLVABLE)):
-            return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
-
-    # No path resolvers are registered, so pyyaml's per-node bookkeeping for them has nothing to do.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
 
     def construct_spec_map(self, node: MappingNode) -> Any:
         data: dict[str, Any] = {}
@@ -66,10 +62,8 @@ class SpecLoader(_YAML_BASE):  # type: ignore[misc]
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 if not isinstance(key_node, ScalarNode):
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a mapping key must be a plain scalar", key_node.start_mark
-                    )
-                # `200:` and `yes:` are response codes and names; keep them as the author spelled them.
+                    raise ConstructorError(None, None, "a mapping key must be a plain scalar", key_node.start_mark)
+                # `200:` and `true:` are response codes and names: keep them as the author spelled them.
                 key = key_node.value
             if index >= first_written:
                 if key in seen:
@@ -79,11 +73,55 @@ class SpecLoader(_YAML_BASE):  # type: ignore[misc]
             data[key] = self.construct_object(value_node, deep=False)
 
     def construct_timestamp_as_text(self, node: ScalarNode) -> str:
+        # `!!timestamp 2020-01-01`: dates are examples and formats, not datetimes to round-trip
         return str(node.value)
 
+    def construct_core_bool(self, node: ScalarNode) -> bool:
+        return _checked(node, _BOOL, lambda text: text.lower() == "true")
 
+    def construct_core_int(self, node: ScalarNode) -> int:
+        return _checked(node, _INT, _int)
+
+    def construct_core_float(self, node: ScalarNode) -> float:
+        return _checked(node, _FLOAT, _float)
+
+
+_T = TypeVar("_T")
+
+
+def _checked(node: ScalarNode, tag: str, build: Callable[[str], _T]) -> _T:
+    """The value of a scalar the core schema gives `tag`; also what stands behind an explicit `!!int` and the like,
+    so the text is checked against the schema's pattern first (pyyaml's own functions take `1_000` and `0b1`)."""
+    text = str(node.value)
+    if _PATTERNS[tag].match(text) is None:
+        raise ConstructorError(None, None, f"{text!r} is not a YAML 1.2 {tag.rsplit(':', 1)[1]}", node.start_mark)
+    try:
+        return build(text)
+    except ValueError as exc:  # an integer of more digits than Python converts (4300)
+        raise ConstructorError(None, None, str(exc).split(";")[0], node.start_mark) from None
+
+
+def _int(text: str) -> int:
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text)  # decimal, leading zeros and all: `010` is 10
+
+
+def _float(text: str) -> float:
+    if text.lstrip("-+").lower() in (".inf", ".nan"):
+        return float(text.replace(".", ""))  # Python spells them `-inf` and `nan`
+    return float(text)  # `1.`, `.5` and `1e3` as YAML reads them
+
+
+for _tag, _pattern, _first in _CORE_SCHEMA:
+    SpecLoader.add_implicit_resolver(_tag, _PATTERNS[_tag], list(_first) + ([""] if _tag == _NULL else []))
+# `<<` is not in the core schema, but merge keys are common in hand-written specs and every YAML tool reads them.
+SpecLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"<<\Z"), ["<"])
 SpecLoader.add_constructor("tag:yaml.org,2002:map", SpecLoader.construct_spec_map)
 SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", SpecLoader.construct_timestamp_as_text)
+SpecLoader.add_constructor(_BOOL, SpecLoader.construct_core_bool)
+SpecLoader.add_constructor(_INT, SpecLoader.construct_core_int)
+SpecLoader.add_constructor(_FLOAT, SpecLoader.construct_core_float)
 
 
 def parse(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, int]]]:
@@ -94,10 +132,8 @@ def parse(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, in
         node = loader.get_single_node()
         if node is None:
             raise fail("file is empty")
-        shared = _check_node_graph(node, fail)
-        data = _construct(node, loader)
-        if data is _SLOW:
-            data = loader.construct_document(node)
+        shared = _check_aliases(node, fail)
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise fail(_describe_yaml_error(exc)) from None
     except yaml.YAMLError as exc:
@@ -111,58 +147,6 @@ def parse(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, in
     return data, loader.duplicates
 
 
-_SLOW: Any = object()  # what _construct returns when the document needs pyyaml's own constructor
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-
-
-def _construct(node: Node, loader: SpecLoader) -> Any:
-    """The document from its nodes, as SpecLoader would build it, for the tags of plain JSON-like YAML.
-
-    pyyaml's constructor goes through a generic, generator-based machinery for every node; text, lists and
-    mappings need none of it, and they are nearly all of a spec: this is three times faster on a large one. Other
-    scalars (numbers, booleans, null) still go through pyyaml's own functions. A merge key or an explicit tag of
-    another kind returns _SLOW, and the caller lets pyyaml build the document. Aliased nodes are built once per use,
-    which is what _unshare would make of them anyway.
-    """
-    scalars = {
-        "tag:yaml.org,2002:int": loader.construct_yaml_int,
-        "tag:yaml.org,2002:float": loader.construct_yaml_float,
-        "tag:yaml.org,2002:bool": loader.construct_yaml_bool,
-        "tag:yaml.org,2002:null": loader.construct_yaml_null,
-    }
-    duplicates = loader.duplicates
-
-    class Slow(Exception):
-        pass
-
-    def build(node: Node) -> Any:
-        tag = node.tag
-        if tag == _STR and isinstance(node, ScalarNode):
-            return node.value
-        if tag == _MAP and isinstance(node, MappingNode):
-            data: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                    raise Slow
-                key = key_node.value  # `200:` and `yes:` are response codes and names: the text as written
-                if key in data:
-                    duplicates.append((data, key, key_node.start_mark.line + 1))
-                data[key] = build(value_node)
-            return data
-        if tag == _SEQ and isinstance(node, SequenceNode):
-            return [build(item) for item in node.value]
-        scalar = scalars.get(tag)
-        if scalar is None or not isinstance(node, ScalarNode):
-            raise Slow
-        return scalar(node)
-
-    try:
-        return build(node)
-    except Slow:
-        del duplicates[:]
-        return _SLOW
-
-
 def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     mark = exc.problem_mark or exc.context_mark
     what = exc.problem or exc.context or "unreadable"
@@ -173,30 +157,13 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {what}"
 
 
-def _check_node_graph(root: Node, fail: Any) -> bool:
+def _check_aliases(root: Node, fail: Any) -> bool:
     """Refuse recursive aliases and alias bombs before anything is built; True when some collection is shared.
 
-    Only shared collections can multiply: a document without them is never slower to walk than to read.
+    Sizes are measured bottom-up, once per distinct collection: a bomb costs no more to measure than its own text.
     """
-    return _shares_collections(root) and _check_expansion(root, fail)
-
-
-def _shares_collections(root: Node) -> bool:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return True
-        seen.add(id(node))
-        stack.extend(_collections_in(node))
-    return False
-
-
-def _check_expansion(root: Node, fail: Any) -> bool:
-    """Each distinct collection's expanded size, bottom-up: a bomb costs no more to measure than its own text."""
-    expanded: dict[int, int] = {}
-    distinct = 0
+    expanded: dict[int, int] = {}  # id of a collection node -> nodes in it once every alias is expanded
+    distinct = 0  # nodes of the document as written
     on_path: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -220,7 +187,7 @@ def _check_expansion(root: Node, fail: Any) -> bool:
         raise fail(
             f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} extra nodes; refusing a possible alias bomb"
         )
-    return True
+    return expanded[id(root)] > distinct
 
 
 def _children_of(node: Node) -> list[Node]:
