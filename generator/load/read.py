@@ -67,7 +67,9 @@ def read(path: Path, display: str | None = None) -> Source:
     if path.suffix.lower() == ".json":
         data, duplicates = _parse_json(text, fail)
     else:
-        from .yaml12 import parse  # here, not at the top: a JSON document never needs pyyaml
+        from .yaml12 import (
+            parse,  # here, not at the top: a JSON document never needs pyyaml
+        )
 
         data, duplicates = parse(text, fail)
     _check_depth(data, fail)
