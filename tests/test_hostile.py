@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import pytest
 import yaml
@@ -419,6 +419,21 @@ def test_every_property_has_a_safe_python_name_and_keeps_its_wire_name(m: Any, m
     # The TypedDict twin is keyed by wire names, exactly.
     twin = getattr(m, model + "TypedDict")
     assert sorted(twin.__required_keys__ | twin.__optional_keys__) == sorted(properties)
+
+
+def test_no_field_is_named_like_a_class_it_could_hide(m: Any) -> None:
+    """`名前` is a schema and a property here: in a model's body a field of that name would hide the class (a script
+    without case meets no snake_case/PascalCase split), and pydantic could not resolve the annotations after it."""
+    import inspect
+
+    classes = {name for name in m.__all__ if inspect.isclass(getattr(m, name))}
+    assert "名前" in classes
+    models = [getattr(m, name) for name in classes if issubclass(getattr(m, name), m.Thing.__mro__[1])]
+    assert m.Thing in models
+    for model in models:
+        assert not classes & set(model.model_fields), model
+    field = next(name for name, info in m.Thing.model_fields.items() if info.alias == "名前")
+    assert field == "名前_" and m.Thing.model_fields[field].annotation == Optional[str]
 
 
 def test_awkward_properties_round_trip_by_wire_name(m: Any) -> None:

@@ -115,6 +115,7 @@ class Namer:
 
     def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
         self._taken: set[str] = {r.lower() for r in reserved}
+        self.claimed: set[str] = set()  # as spelled: a field may not be named like a class (see _field_names)
 
     def claim(self, wanted: str, twin: bool = False) -> str:
         """A free name; with `twin`, `<name>TypedDict` must be free too, and is taken with it."""
@@ -129,6 +130,7 @@ class Namer:
             n += 1
             name = f"{wanted}{n}"
         self._taken.add(name.lower())
+        self.claimed.add(name)
         if twin:
             self._taken.add((name + "TypedDict").lower())
         return name

@@ -505,7 +505,7 @@ class SchemaConverter:
             for wire, (_, prop, _) in merged.items()
             if isinstance(prop, dict) and isinstance(prop.get("x-speakeasy-name-override"), str)
         }
-        names = _field_names(list(merged), overrides)
+        names = _field_names(list(merged), overrides, self.namer.claimed)
         fields: list[t.Field] = []
         for (wire, (pptr, prop, required)), name in zip(merged.items(), names, strict=True):
             fields.append(self._field(ref.name, wire, name, pptr, prop, required))
@@ -550,20 +550,23 @@ _ALIAS_KEYS = frozenset({"$ref", "description", "title", "nullable", "example", 
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
 
 
-def _field_names(wires: list[str], overrides: dict[str, str]) -> list[str]:
+def _field_names(wires: list[str], overrides: dict[str, str], classes: set[str]) -> list[str]:
     """Python names for properties. A wire name that is already a good name keeps it; a derived
     name avoids every wire name of the model too, because pydantic reads a field by its Python
     name as well as its alias (`a.b` must not become `a_b` when `a_b` is another property).
-    `x-speakeasy-name-override` on a property chooses its Python name."""
-    natural = {w for w in wires if field_name(w) == w and w not in overrides}
-    taken = set(natural) | set(wires)
+    `x-speakeasy-name-override` on a property chooses its Python name. No field is named like a
+    class: in a script without case (`名前`) the two can meet, and in the model's body the field
+    would hide the class its annotations name."""
+    natural = {w for w in wires if field_name(w) == w and w not in overrides and w not in classes}
+    taken = set(natural) | set(wires) | classes
     names = []
     for wire in wires:
         if wire in natural:
             names.append(wire)
             continue
-        base = name = field_name(overrides.get(wire, wire))
-        n = 1
+        base = field_name(overrides.get(wire, wire))
+        base = base + "_" if base in classes else base
+        name, n = base, 1
         while name in taken:
             n += 1
             name = f"{base}_{n}"

@@ -182,7 +182,7 @@ class Class:
         a_b: Optional[str] = None,
         first_name: Optional[str] = None,
         café: Optional[str] = None,
-        名前: Optional[str] = None,
+        名前_: Optional[str] = None,
         file: Optional[str] = None,
         private: Optional[str] = None,
         under: Optional[str] = None,
@@ -276,7 +276,7 @@ Args:
     a_b: the Python name a.b would get
     first_name: a space
     café: non-ASCII Latin
-    名前: non-Latin script
+    名前_: non-Latin script
     file: a compatibility ligature: not NFKC-normalised, so it is not its own Python name
     private: a leading double underscore (name-mangled in a class body)
     under: a leading underscore (pydantic ignores such attributes)
@@ -341,7 +341,7 @@ Args:
                     "a_b": a_b,
                     "first_name": first_name,
                     "café": café,
-                    "名前": 名前,
+                    "名前_": 名前_,
                     "file": file,
                     "private": private,
                     "under": under,
@@ -404,7 +404,7 @@ Args:
         a_b: Optional[str] = None,
         first_name: Optional[str] = None,
         café: Optional[str] = None,
-        名前: Optional[str] = None,
+        名前_: Optional[str] = None,
         file: Optional[str] = None,
         private: Optional[str] = None,
         under: Optional[str] = None,
@@ -498,7 +498,7 @@ Args:
     a_b: the Python name a.b would get
     first_name: a space
     café: non-ASCII Latin
-    名前: non-Latin script
+    名前_: non-Latin script
     file: a compatibility ligature: not NFKC-normalised, so it is not its own Python name
     private: a leading double underscore (name-mangled in a class body)
     under: a leading underscore (pydantic ignores such attributes)
@@ -563,7 +563,7 @@ Args:
                     "a_b": a_b,
                     "first_name": first_name,
                     "café": café,
-                    "名前": 名前,
+                    "名前_": 名前_,
                     "file": file,
                     "private": private,
                     "under": under,

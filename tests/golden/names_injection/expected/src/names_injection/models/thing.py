@@ -212,7 +212,7 @@ class Thing(BaseModel):
     café: Optional[str] = None
     """non-ASCII Latin"""
 
-    名前: Optional[str] = None
+    名前_: Annotated[Optional[str], Field(alias="名前")] = None
     """non-Latin script"""
 
     file: Annotated[Optional[str], Field(alias="ﬁle")] = None
