@@ -191,6 +191,16 @@ HOSTILE: dict[str, tuple[str, str, list[str]]] = {
         [r"openapi\.yaml#: document is nested more than 256 levels deep"],
     ),
     "not-utf8": ("openapi.yaml", "", [r"openapi\.yaml#: file is not UTF-8 text \(byte \d+\)"]),
+    "huge-json-integer": (
+        "openapi.json",
+        '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, "x-n": ' + "9" * 5000 + "}",
+        [r"openapi\.json#: invalid JSON: a number of more than \d+ digits"],
+    ),
+    "huge-yaml-integer": (
+        "openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-n: " + "9" * 5000 + "\n",
+        [r"openapi\.yaml#: invalid YAML"],
+    ),
 }
 
 

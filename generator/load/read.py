@@ -8,6 +8,7 @@ time and memory. YAML is read as YAML 1.2 by pyyaml (yaml12.py), imported only w
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,7 @@ def read(path: Path, display: str | None = None) -> Source:
     if path.suffix.lower() == ".json":
         data, duplicates = _parse_json(text, fail)
     else:
-        from .yaml12 import (
-            parse,  # here, not at the top: a JSON document never needs pyyaml
-        )
+        from .yaml12 import parse  # here, not at the top: a JSON document never needs pyyaml
 
         data, duplicates = parse(text, fail)
     _check_depth(data, fail)
@@ -97,6 +96,8 @@ def _parse_json(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], s
         return json.loads(text, object_pairs_hook=pairs_to_dict), duplicates
     except json.JSONDecodeError as exc:
         raise fail(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError:  # the one other error json raises: an integer of more digits than Python converts
+        raise fail(f"invalid JSON: a number of more than {sys.get_int_max_str_digits()} digits") from None
     except RecursionError:
         raise fail(f"document is nested more than {MAX_DEPTH} levels deep") from None
 
