@@ -47,12 +47,38 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 
 @main.command("build", epilog=BUILD_EPILOG)
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Where each API's SDK goes, as <out>/<api>/.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where each API's SDK goes, as <out>/<api>/.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None, help="A folder of templates that replace built-in ones of the same name (e.g. DIR/models/model.py.jinja).")
-@click.option("--package", default=None, callback=_package, help="The Python package name of the SDK (overrides `package:` in gen.yaml); one API only.")
-@click.option("--formatter", type=click.Choice(FORMATTERS), default=None, help="The formatter of the generated code (overrides `formatter:` in gen.yaml; default black). ruff needs `pip install gen[ruff]`.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the differences if out/ is not what this build would write.")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="A folder of templates that replace built-in ones of the same name (e.g. DIR/models/model.py.jinja).",
+)
+@click.option(
+    "--package",
+    default=None,
+    callback=_package,
+    help="The Python package name of the SDK (overrides `package:` in gen.yaml); one API only.",
+)
+@click.option(
+    "--formatter",
+    type=click.Choice(FORMATTERS),
+    default=None,
+    help="The formatter of the generated code (overrides `formatter:` in gen.yaml; default black). ruff needs `pip install gen[ruff]`.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 and list the differences if out/ is not what this build would write.",
+)
 @click.option("--force", is_flag=True, help="Overwrite (or remove) generated files that were edited by hand.")
 def build_command(
     path: Path,
@@ -114,7 +140,9 @@ def _report_conflicts(plans: list[Plan], force: bool) -> bool:
             )
             for path in planned.edited:
                 click.echo(f"  {path}", err=True)
-            click.echo(f"Keep the edits by listing these paths in {ignore_file}, or overwrite them with --force.", err=True)
+            click.echo(
+                f"Keep the edits by listing these paths in {ignore_file}, or overwrite them with --force.", err=True
+            )
         if planned.foreign:
             stopped = True
             click.echo(
@@ -171,7 +199,14 @@ def _report_check(results: list[Result], path: Path) -> int:
 @main.command("diff")
 @click.argument("old", type=click.Path(path_type=Path, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, exists=True))
-@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="Markdown for a pull-request description, or JSON for tools.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for a pull-request description, or JSON for tools.",
+)
 def diff_command(old: Path, new: Path, output_format: str) -> None:
     """What changed in the SDK surface from OLD to NEW (each a spec file or an API folder).
 

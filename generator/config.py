@@ -50,7 +50,9 @@ def overridden(config: Config, *, package: str | None = None, formatter: str | N
         config = replace(config, package=package)
     if formatter is not None:
         if formatter not in FORMATTERS:
-            raise BuildError([Problem("--formatter", "", f"{formatter!r} is not a formatter gen knows; use black or ruff")])
+            raise BuildError(
+                [Problem("--formatter", "", f"{formatter!r} is not a formatter gen knows; use black or ruff")]
+            )
         config = replace(config, formatter=formatter)
     return config
 

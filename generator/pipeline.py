@@ -87,7 +87,9 @@ def discover(path: Path) -> list[ApiSource]:
         return [_api_folder(path, spec)]
     sources = [_api_folder(sub, s) for sub in sorted(path.iterdir()) if sub.is_dir() and (s := _spec_in(sub))]
     if not sources:
-        raise BuildError([Problem(str(path), "", f"no API folder here (a folder holding one of {', '.join(SPEC_NAMES)})")])
+        raise BuildError(
+            [Problem(str(path), "", f"no API folder here (a folder holding one of {', '.join(SPEC_NAMES)})")]
+        )
     return sources
 
 

@@ -110,8 +110,12 @@ class Plan:
     remove: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # produced, but .genignore keeps the user's file
-    edited: list[str] = field(default_factory=list)  # edited by hand since the last build, and this one would replace or remove it
-    foreign: list[str] = field(default_factory=list)  # not written by gen (not in the manifest), and this build would replace it
+    edited: list[str] = field(
+        default_factory=list
+    )  # edited by hand since the last build, and this one would replace or remove it
+    foreign: list[str] = field(
+        default_factory=list
+    )  # not written by gen (not in the manifest), and this build would replace it
     before: dict[str, bytes] = field(default_factory=dict)  # current bytes of every updated or removed file
     manifest: bytes = b""
     manifest_before: bytes | None = None
@@ -410,7 +414,9 @@ def unified_diff(difference: Difference, max_lines: int) -> list[str]:
     after = f"b/{difference.path}" if difference.after is not None else "/dev/null"
     import difflib
 
-    diff = list(difflib.unified_diff(lines(difference.before), lines(difference.after), before, after, lineterm="", n=2))
+    diff = list(
+        difflib.unified_diff(lines(difference.before), lines(difference.after), before, after, lineterm="", n=2)
+    )
     if len(diff) > max_lines:
         left = len(diff) - max_lines
         diff = diff[:max_lines] + [f"... ({left} more diff lines)"]

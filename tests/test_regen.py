@@ -431,7 +431,7 @@ def test_black_runs_only_on_new_text(pets: Path, tmp_path: Path, monkeypatch: py
     cache = Cache(tmp_path / "cache")
     (source,) = discover(pets)
     first = build(source, cache=cache)
-    # The SDK runtime (generator/runtime) is copied as it is, black-formatted at the source (tests/test_runtime.py).
+    # The SDK runtime (generator/runtime) is copied as it is, black-formatted at the source (tests/test_gen_code.py).
     assert not first.cached and sorted(calls) == sorted(p for p in first.files if p.endswith(".py") and "/_runtime/" not in p)
     calls.clear()
     second = build(source, cache=cache)

@@ -642,7 +642,7 @@ def test_the_stream_rule_is_documented(r: ModuleType) -> None:
 
 
 # ---------------------------------------------------------------- the module as a file
-# (black, ruff and mypy --strict: tests/test_runtime.py, for the whole runtime)
+# (black, ruff and mypy --strict: tests/test_gen_code.py, for the whole runtime)
 
 
 def test_the_module_imports_only_what_an_sdk_has() -> None:

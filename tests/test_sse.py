@@ -712,7 +712,7 @@ def test_async_garbage_collection_without_a_loop(m: ModuleType) -> None:
 
 
 # ---------------------------------------------------------------- the module as a file
-# (black, ruff and mypy --strict: tests/test_runtime.py, for the whole runtime)
+# (black, ruff and mypy --strict: tests/test_gen_code.py, for the whole runtime)
 
 
 def test_the_module_imports_only_what_an_sdk_has() -> None:

@@ -21,7 +21,9 @@ def load_api(path: Path) -> tuple[t.Api, list[Problem]]:
     sources = discover(path)
     if len(sources) != 1:
         names = ", ".join(s.name for s in sources)
-        raise BuildError([Problem(str(path), "", f"holds {len(sources)} APIs ({names}); name one API folder or spec file")])
+        raise BuildError(
+            [Problem(str(path), "", f"holds {len(sources)} APIs ({names}); name one API folder or spec file")]
+        )
     source = sources[0]
     config = load_config(source.config, source.name, str(source.config) if source.config else "")
     document = load(source.spec, source.overlays)

@@ -93,7 +93,10 @@ def _reachable(api: t.Api, roots: Iterable[t.Type | None]) -> set[str]:
 
 def _directions(api: t.Api) -> tuple[set[str], set[str]]:
     """(declarations the caller sends, declarations the caller receives)."""
-    sent = _reachable(api, [p.type for op in api.operations for p in op.parameters] + [op.body.type for op in api.operations if op.body])
+    sent = _reachable(
+        api,
+        [p.type for op in api.operations for p in op.parameters] + [op.body.type for op in api.operations if op.body],
+    )
     received = _reachable(api, [r.type for op in api.operations for r in op.responses])
     received |= {d.name for d in api.declarations if isinstance(d, t.ErrorClass)}
     orphans = {d.name for d in api.declarations} - sent - received
@@ -112,7 +115,9 @@ def compare(old: t.Api, new: t.Api) -> list[Change]:
     old_decls = {d.name: d for d in old.declarations}
     new_decls = {d.name: d for d in new.declarations}
     for name in sorted(old_decls.keys() - new_decls.keys()):
-        changes.append(Change("declaration", name, "removed", f"{old_decls[name].kind} {code_span(name)} removed", True))
+        changes.append(
+            Change("declaration", name, "removed", f"{old_decls[name].kind} {code_span(name)} removed", True)
+        )
     for name in sorted(new_decls.keys() - old_decls.keys()):
         changes.append(Change("declaration", name, "added", f"{new_decls[name].kind} {code_span(name)} added", False))
     for name in sorted(old_decls.keys() & new_decls.keys()):
@@ -156,11 +161,23 @@ def _operations(old: t.Api, new: t.Api) -> Iterator[Change]:
             yield Change("operation", renamed[name], "renamed", detail, True)
             yield from _operation(renamed[name], op, after[renamed[name]])
         else:
-            yield Change("operation", name, "removed", f"operation {code_span(name)} removed ({code_span(op.http_method + ' ' + op.path)})", True)
+            yield Change(
+                "operation",
+                name,
+                "removed",
+                f"operation {code_span(name)} removed ({code_span(op.http_method + ' ' + op.path)})",
+                True,
+            )
     for name in added:
         if name not in renamed.values():
             op = after[name]
-            yield Change("operation", name, "added", f"operation {code_span(name)} added ({code_span(op.http_method + ' ' + op.path)})", False)
+            yield Change(
+                "operation",
+                name,
+                "added",
+                f"operation {code_span(name)} added ({code_span(op.http_method + ' ' + op.path)})",
+                False,
+            )
     for name in sorted(before.keys() & after.keys()):
         yield from _operation(name, before[name], after[name])
 
@@ -178,7 +195,12 @@ def _operation(name: str, old: t.Operation, new: t.Operation) -> Iterator[Change
 
     here = code_span(name)
     if (old.http_method, old.path) != (new.http_method, new.path):
-        yield change("operation", name, f"operation {here}: endpoint {code_span(old.http_method + ' ' + old.path)} → {code_span(new.http_method + ' ' + new.path)}", False)
+        yield change(
+            "operation",
+            name,
+            f"operation {here}: endpoint {code_span(old.http_method + ' ' + old.path)} → {code_span(new.http_method + ' ' + new.path)}",
+            False,
+        )
     if old.streaming != new.streaming:
         now = "returns an event stream" if new.streaming else "no longer returns an event stream"
         yield change("operation", name, f"operation {here} {now}", True)
@@ -194,9 +216,11 @@ def _operation(name: str, old: t.Operation, new: t.Operation) -> Iterator[Change
     for pname in sorted(new_params.keys() - old_params.keys()):
         p = new_params[pname]
         yield change(
-            "parameter", f"{name}({pname})",
+            "parameter",
+            f"{name}({pname})",
             f"{here}: parameter {code_span(pname)} added ({code_span(spell(p.type))}, {_presence(p.required, p.nullable)})",
-            p.required, "added",
+            p.required,
+            "added",
         )
     for pname in sorted(old_params.keys() & new_params.keys()):
         a, b = old_params[pname], new_params[pname]
@@ -209,32 +233,65 @@ def _operation(name: str, old: t.Operation, new: t.Operation) -> Iterator[Change
             yield change("parameter", subject, detail, any(b for _, b in found))
     # the request body: its model's fields are the method's other keyword arguments
     if old.body is None and new.body is not None:
-        yield change("body", name, f"{here}: request body added ({code_span(spell(new.body.type))}, {_presence(new.body.required, False)})", new.body.required, "added")
+        yield change(
+            "body",
+            name,
+            f"{here}: request body added ({code_span(spell(new.body.type))}, {_presence(new.body.required, False)})",
+            new.body.required,
+            "added",
+        )
     elif old.body is not None and new.body is None:
         yield change("body", name, f"{here}: request body removed", True, "removed")
     elif old.body is not None and new.body is not None:
         if spell(old.body.type) != spell(new.body.type):
-            yield change("body", name, f"{here}: request body type {code_span(spell(old.body.type))} → {code_span(spell(new.body.type))}", True)
+            yield change(
+                "body",
+                name,
+                f"{here}: request body type {code_span(spell(old.body.type))} → {code_span(spell(new.body.type))}",
+                True,
+            )
         if new.body.required and not old.body.required:
             yield change("body", name, f"{here}: request body now required", True)
         if old.body.required and not new.body.required:
             yield change("body", name, f"{here}: request body now optional", False)
         if old.body.content_type != new.body.content_type:
-            yield change("body", name, f"{here}: request body sent as {code_span(new.body.content_type)} instead of {code_span(old.body.content_type)}", False)
+            yield change(
+                "body",
+                name,
+                f"{here}: request body sent as {code_span(new.body.content_type)} instead of {code_span(old.body.content_type)}",
+                False,
+            )
     # responses
     if _success(old) != _success(new):
-        yield change("response", name, f"{here}: returns {code_span(_success(new))} instead of {code_span(_success(old))}", True)
+        yield change(
+            "response", name, f"{here}: returns {code_span(_success(new))} instead of {code_span(_success(old))}", True
+        )
     old_errors, new_errors = _errors(old), _errors(new)
     for status in sorted(new_errors.keys() - old_errors.keys()):
-        yield change("response", name, f"{here}: error response {status} added ({code_span(new_errors[status])})", False, "added")
+        yield change(
+            "response", name, f"{here}: error response {status} added ({code_span(new_errors[status])})", False, "added"
+        )
     for status in sorted(old_errors.keys() - new_errors.keys()):
-        yield change("response", name, f"{here}: error response {status} removed ({code_span(old_errors[status])})", False, "removed")
+        yield change(
+            "response",
+            name,
+            f"{here}: error response {status} removed ({code_span(old_errors[status])})",
+            False,
+            "removed",
+        )
     for status in sorted(old_errors.keys() & new_errors.keys()):
         if old_errors[status] != new_errors[status]:
-            yield change("response", name, f"{here}: error response {status} is {code_span(new_errors[status])} instead of {code_span(old_errors[status])}", False)
+            yield change(
+                "response",
+                name,
+                f"{here}: error response {status} is {code_span(new_errors[status])} instead of {code_span(old_errors[status])}",
+                False,
+            )
 
 
-def _member_changes(a: t.Field | t.Parameter, b: t.Field | t.Parameter, *, sent: bool, received: bool) -> Iterator[tuple[str, bool]]:
+def _member_changes(
+    a: t.Field | t.Parameter, b: t.Field | t.Parameter, *, sent: bool, received: bool
+) -> Iterator[tuple[str, bool]]:
     """What changed in one field or parameter, each with whether it breaks callers."""
     if spell(a.type) != spell(b.type):
         yield f"type {code_span(spell(a.type))} → {code_span(spell(b.type))}", True
@@ -261,7 +318,9 @@ def _declaration(old: t.Declaration, new: t.Declaration, sent: bool, received: b
     name = new.name
     here = code_span(name)
     if old.kind != new.kind:
-        yield Change("declaration", name, "changed", f"{here} is now {_article(new.kind)} instead of {_article(old.kind)}", True)
+        yield Change(
+            "declaration", name, "changed", f"{here} is now {_article(new.kind)} instead of {_article(old.kind)}", True
+        )
         return
     if isinstance(old, t.Model) and isinstance(new, t.Model):
         yield from _model(old, new, sent, received)
@@ -271,10 +330,22 @@ def _declaration(old: t.Declaration, new: t.Declaration, sent: bool, received: b
         yield from _union(old, new, sent, received)
     elif isinstance(old, t.Alias) and isinstance(new, t.Alias):
         if spell(old.target) != spell(new.target):
-            yield Change("declaration", name, "changed", f"alias {here}: {code_span(spell(old.target))} → {code_span(spell(new.target))}", True)
+            yield Change(
+                "declaration",
+                name,
+                "changed",
+                f"alias {here}: {code_span(spell(old.target))} → {code_span(spell(new.target))}",
+                True,
+            )
     elif isinstance(old, t.ErrorClass) and isinstance(new, t.ErrorClass):
         if old.data.name != new.data.name:
-            yield Change("declaration", name, "changed", f"error {here} carries {code_span(new.data.name)} instead of {code_span(old.data.name)}", True)
+            yield Change(
+                "declaration",
+                name,
+                "changed",
+                f"error {here} carries {code_span(new.data.name)} instead of {code_span(old.data.name)}",
+                True,
+            )
 
 
 def _article(kind: str) -> str:
@@ -286,7 +357,9 @@ def _model(old: t.Model, new: t.Model, sent: bool, received: bool) -> Iterator[C
     before = {f.name: f for f in old.fields}
     after = {f.name: f for f in new.fields}
     for fname in sorted(before.keys() - after.keys()):
-        yield Change("field", f"{name}.{fname}", "removed", f"{code_span(name)}: field {code_span(fname)} removed", True)
+        yield Change(
+            "field", f"{name}.{fname}", "removed", f"{code_span(name)}: field {code_span(fname)} removed", True
+        )
     for fname in sorted(after.keys() - before.keys()):
         f = after[fname]
         breaking = sent and f.required and f.default is None
@@ -302,7 +375,9 @@ def _model(old: t.Model, new: t.Model, sent: bool, received: bool) -> Iterator[C
 def _enum(old: t.Enum, new: t.Enum) -> Iterator[Change]:
     name = new.name
     if old.base != new.base:
-        yield Change("declaration", name, "changed", f"enum {code_span(name)}: values are {new.base} instead of {old.base}", True)
+        yield Change(
+            "declaration", name, "changed", f"enum {code_span(name)}: values are {new.base} instead of {old.base}", True
+        )
     before = {v.value: v.name for v in old.values}
     after = {v.value: v.name for v in new.values}
 
@@ -310,7 +385,9 @@ def _enum(old: t.Enum, new: t.Enum) -> Iterator[Change]:
         return code_span(json.dumps(v))
 
     for v in sorted(before.keys() - after.keys(), key=str):
-        yield Change("value", f"{name}.{before[v]}", "removed", f"enum {code_span(name)}: value {value(v)} removed", True)
+        yield Change(
+            "value", f"{name}.{before[v]}", "removed", f"enum {code_span(name)}: value {value(v)} removed", True
+        )
     for v in sorted(after.keys() - before.keys(), key=str):
         yield Change("value", f"{name}.{after[v]}", "added", f"enum {code_span(name)}: value {value(v)} added", False)
     for v in sorted(before.keys() & after.keys(), key=str):

@@ -18,7 +18,9 @@ def markdown(changes: list[Change], old: str, new: str) -> str:
     if not changes:
         lines.append(f"{code_span(old)} → {code_span(new)}: no change to the SDK surface.")
         return "\n".join(lines) + "\n"
-    lines.append(f"{code_span(old)} → {code_span(new)}: **{_count(len(breaking), 'breaking change')}**, {_count(len(other), 'other change')}.")
+    lines.append(
+        f"{code_span(old)} → {code_span(new)}: **{_count(len(breaking), 'breaking change')}**, {_count(len(other), 'other change')}."
+    )
     if breaking:
         lines += ["", f"### Breaking changes ({len(breaking)})", ""]
         lines += [f"- {_sentence(c.detail)}" for c in breaking]

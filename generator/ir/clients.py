@@ -44,12 +44,24 @@ def security_schemes(root: dict[str, Any], sdk_class: str) -> tuple[t.SecuritySc
         if kind is None:
             continue
         param = snake(key)
-        while param in params or param in ("server_url", "client", "async_client", "retry_config", "timeout_ms", "hooks", "url_params"):
+        while param in params or param in (
+            "server_url",
+            "client",
+            "async_client",
+            "retry_config",
+            "timeout_ms",
+            "hooks",
+            "url_params",
+        ):
             param += "_"
         params.add(param)
         env = f"{snake(sdk_class).upper()}_{snake(key).upper()}"
         description = spec.get("description")
-        schemes.append(t.SecurityScheme(key, param, kind, location, wire, env, description if isinstance(description, str) else None))
+        schemes.append(
+            t.SecurityScheme(
+                key, param, kind, location, wire, env, description if isinstance(description, str) else None
+            )
+        )
     return tuple(schemes)
 
 

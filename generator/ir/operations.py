@@ -137,7 +137,11 @@ class OperationBuilder:
         for base, params in ((item_ptr, item.get("parameters")), (ptr, op.get("parameters"))):
             for i, param in enumerate(params or []):
                 p, p_ptr = self.schemas.deref(param, f"{base}/parameters/{i}")
-                if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("in") in ("path", "query", "header", "cookie"):
+                if (
+                    isinstance(p, dict)
+                    and isinstance(p.get("name"), str)
+                    and p.get("in") in ("path", "query", "header", "cookie")
+                ):
                     found[(p["name"], p["in"])] = (p, p_ptr)
                 elif isinstance(p, dict):
                     # Never dropped silently: an SDK without the parameter could not make the call.

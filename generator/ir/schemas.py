@@ -87,8 +87,12 @@ class SchemaConverter:
 
         edges: dict[str, list[str]] = {}
         for name, decl in self.declarations.items():
-            targets = [decl.target] if isinstance(decl, t.Alias) else list(decl.members) if isinstance(decl, t.Union) else []
-            edges[name] = [ref.name for ref in map(direct, targets) if ref is not None and ref.name in self.declarations]
+            targets = (
+                [decl.target] if isinstance(decl, t.Alias) else list(decl.members) if isinstance(decl, t.Union) else []
+            )
+            edges[name] = [
+                ref.name for ref in map(direct, targets) if ref is not None and ref.name in self.declarations
+            ]
         where = {ref.name: ptr for ptr, ref in self._refs.items()}
         for start in sorted(edges):
             # A path from `start` back to itself, found depth-first.
@@ -441,7 +445,10 @@ class SchemaConverter:
                 continue
             member = self._named(found[0]) if found[0] in self._refs else None
             if member is None or member not in members:
-                self.warn(f"{ptr}/discriminator/mapping/{escape_pointer_token(tag)}", f"{target!r} is not a member of the union")
+                self.warn(
+                    f"{ptr}/discriminator/mapping/{escape_pointer_token(tag)}",
+                    f"{target!r} is not a member of the union",
+                )
                 continue
             tags.append((str(tag), member))
             mapped.add(member)
@@ -470,7 +477,9 @@ class SchemaConverter:
                     return _decode_token(ptr.rsplit("/", 1)[-1])
         return member.name
 
-    def _object_parts(self, s: Schema, ptr: str, seen: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Any, bool]]:
+    def _object_parts(
+        self, s: Schema, ptr: str, seen: frozenset[str] = frozenset()
+    ) -> Iterator[tuple[str, str, Any, bool]]:
         """(wire name, pointer, property schema, required) for an object, merging allOf in order."""
         required = set(s.get("required") or []) if isinstance(s.get("required"), list) else set()
         for i, part in enumerate(s.get("allOf") or []):
@@ -480,7 +489,9 @@ class SchemaConverter:
                     self.error(part_ptr, f"allOf through {part['$ref']!r} is circular: the schema would include itself")
                     continue
                 target, target_ptr = self.deref(part, part_ptr)
-                yield from self._object_parts(target, target_ptr, seen | {part["$ref"]}) if isinstance(target, dict) else ()
+                yield from (
+                    self._object_parts(target, target_ptr, seen | {part["$ref"]}) if isinstance(target, dict) else ()
+                )
             elif isinstance(part, dict):
                 yield from self._object_parts(part, part_ptr, seen)
         for wire, prop in (s.get("properties") or {}).items():
@@ -581,7 +592,12 @@ def _single_member(s: Schema) -> tuple[str, Schema] | None:
         return None
     for key in ("anyOf", "oneOf", "allOf"):
         members = s.get(key)
-        if isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict) and "$ref" not in members[0]:
+        if (
+            isinstance(members, list)
+            and len(members) == 1
+            and isinstance(members[0], dict)
+            and "$ref" not in members[0]
+        ):
             return key, members[0]
     return None
 

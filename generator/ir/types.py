@@ -241,7 +241,6 @@ class Group:
     children: tuple["Group", ...]
 
 
-
 @dataclass(frozen=True)
 class Server:
     url: str

@@ -81,7 +81,16 @@ def _argument(
 def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spell: Spelling) -> OperationView:
     """`spell` spells the group module's annotations and records its imports."""
     # What the template writes for every operation: the endpoint constant, the call options, the call.
-    for name in ("Endpoint", "Call", "client as _client", "Optional", "Mapping", "OptionalNullable", "UNSET", "RetryConfig"):
+    for name in (
+        "Endpoint",
+        "Call",
+        "client as _client",
+        "Optional",
+        "Mapping",
+        "OptionalNullable",
+        "UNSET",
+        "RetryConfig",
+    ):
         spell.use(name)
     # `self` and `models` are names the method body itself uses.
     taken = set(CALL_OPTIONS) | {"self", "models"}
@@ -91,7 +100,9 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         while name in taken:
             name += "_"
         taken.add(name)
-        arguments.append(_argument(spell, name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example))
+        arguments.append(
+            _argument(spell, name, p.type, p.required, p.nullable, None, p.description, p.wire_name, p.example)
+        )
     param_names = tuple(a.name for a in arguments)
 
     body_expr = None
@@ -109,7 +120,9 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
                 taken.add(name)
                 required = f.required and f.default is None
                 arguments.append(
-                    _argument(spell, name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example)
+                    _argument(
+                        spell, name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example
+                    )
                 )
                 pairs.append(f"{py_literal(f.name)}: {name}")
             # Validated from a dict: the caller may pass models or plain dicts for every field.
@@ -249,7 +262,9 @@ class OperationDoc:
     errors: str  # the errors table
 
 
-def operation_doc(view: OperationView, api: t.Api, declarations: dict[str, t.Declaration], group: t.Group) -> OperationDoc:
+def operation_doc(
+    view: OperationView, api: t.Api, declarations: dict[str, t.Declaration], group: t.Group
+) -> OperationDoc:
     from . import examples, markdown
 
     op = view.op
@@ -275,10 +290,7 @@ def operation_doc(view: OperationView, api: t.Api, declarations: dict[str, t.Dec
         use = "\n\n    data = res.read()  # reads the whole body and releases the connection\n    print(len(data))"
     else:
         use = "\n\n    print(res)"
-    code = (
-        f"{setup}from {api.package} import {api.sdk_class}\n\n"
-        f"with {api.sdk_class}({auth}) as client:\n{call}{use}"
-    )
+    code = f"{setup}from {api.package} import {api.sdk_class}\n\nwith {api.sdk_class}({auth}) as client:\n{call}{use}"
     success = next((r for r in op.responses if r.status.startswith("2")), None)
     if view.runner == "stream" and success is not None and isinstance(success.type, t.Ref):
         response = f"**EventStream[[models.{success.type.name}](../../models/{success.type.module}.md)]**: iterate it (or use it in `with`) to get the events as they arrive."
@@ -341,9 +353,7 @@ class GroupDocs:
         return found
 
 
-def readme_view(
-    api: t.Api, declarations: dict[str, t.Declaration], group_docs: GroupDocs | None = None
-) -> ReadmeView:
+def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: GroupDocs | None = None) -> ReadmeView:
     from . import markdown
 
     group_docs = group_docs if group_docs is not None else GroupDocs(api, declarations)
@@ -370,9 +380,14 @@ def readme_view(
         code = source.example.split("\n", 1)[1].rsplit("\n", 1)[0]  # the code inside the fence
         code = code.replace(f"with {api.sdk_class}(", f"async with {api.sdk_class}(")
         call = f".{source.view.op.method_name}("
-        code = code.replace(call, f".{source.view.op.method_name}_async(", 1).replace("res = client.", "res = await client.")
+        code = code.replace(call, f".{source.view.op.method_name}_async(", 1).replace(
+            "res = client.", "res = await client."
+        )
         if source.view.runner == "stream":
-            code = code.replace("with res as event_stream:\n        for event", "async with res as event_stream:\n        async for event")
+            code = code.replace(
+                "with res as event_stream:\n        for event",
+                "async with res as event_stream:\n        async for event",
+            )
         lines = ["import asyncio"] + code.split("\n")
         body_start = next(i for i, line in enumerate(lines) if line.startswith("async with"))
         inner = ["async def main() -> None:"] + ["    " + line if line else line for line in lines[body_start:]]
@@ -380,6 +395,11 @@ def readme_view(
         while head and not head[-1]:
             head.pop()
         async_example = markdown.code_block("\n".join(head + ["", ""] + inner + ["", "", "asyncio.run(main())"]))
-    errors = [r.type.name for op in api.operations for r in op.responses if isinstance(r.type, t.Ref) and r.type.kind == "error"]
+    errors = [
+        r.type.name
+        for op in api.operations
+        for r in op.responses
+        if isinstance(r.type, t.Ref) and r.type.kind == "error"
+    ]
     env = next((s.env for s in api.security if s.kind != "basic"), None)
     return ReadmeView(quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None)

@@ -89,7 +89,9 @@ class PythonViews:
                 annotation = spell(member, in_union=True)
                 typed = spell(member, typed_dict=True)
                 member_tag = tags.get(member) if isinstance(member, t.Ref) else None
-                members.append(MemberView(annotation, typed, py_literal(member_tag) if member_tag is not None else None))
+                members.append(
+                    MemberView(annotation, typed, py_literal(member_tag) if member_tag is not None else None)
+                )
             typed_members = self._typed_members(spell, decl)
             tag_map = ""
             if disc is not None:
@@ -158,7 +160,9 @@ class PythonViews:
         if not f.required or f.default is not None:
             typed = f"{spell.use('NotRequired')}[{typed}]"
         if f.wire_name != f.name:
-            annotation = f"{spell.use('Annotated')}[{annotation}, {spell.use('Field')}(alias={py_literal(f.wire_name)})]"
+            annotation = (
+                f"{spell.use('Annotated')}[{annotation}, {spell.use('Field')}(alias={py_literal(f.wire_name)})]"
+            )
         return FieldView(f, annotation, default, typed)
 
     def _module(self, spell: Spelling, decl: t.Declaration, **kwargs: object) -> ModuleView:
@@ -244,7 +248,11 @@ def sdk_view(api: t.Api) -> SdkView:
         doc += "\n\n" + api.description
     args = ["Args:"]
     for s in api.security:
-        how = {"bearer": "sent as a bearer token", "basic": "a (username, password) pair", "api_key": f"sent in the {s.location} {s.wire_name!r}"}[s.kind]
+        how = {
+            "bearer": "sent as a bearer token",
+            "basic": "a (username, password) pair",
+            "api_key": f"sent in the {s.location} {s.wire_name!r}",
+        }[s.kind]
         env = "" if s.kind == "basic" else f"; defaults to the {s.env} environment variable"
         args.append(f"    {s.param}: the {s.key} credential, {how}{env}. A callable is called for every request.")
     args += [

@@ -1,7 +1,8 @@
-"""The SDK runtime (generator/runtime/) as gen's own code: checked here once, not in every SDK that carries it.
+"""gen's own code, the SDK runtime (generator/runtime/) included: mypy --strict, ruff, and the formatters.
 
-Every SDK gets these modules as `_runtime/`, byte for byte (generator.render.runtime); what they do is tested in
-test_sse.py, test_retries.py and through the generated SDKs (test_model_semantics.py, tests/e2e/).
+Every SDK gets the runtime's modules as `_runtime/`, byte for byte (generator.render.runtime), so they are checked
+here once, not in every SDK that carries them; what they do is tested in test_sse.py, test_retries.py and through the
+generated SDKs (test_model_semantics.py, tests/e2e/).
 """
 
 from __future__ import annotations
@@ -12,20 +13,26 @@ from pathlib import Path
 
 from conftest import ROOT
 
-RUNTIME = ROOT / "generator" / "runtime"
+GENERATOR = ROOT / "generator"
+RUNTIME = GENERATOR / "runtime"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-def test_the_runtime_passes_mypy_strict(tmp_path: Path) -> None:
-    result = _run("mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), str(RUNTIME))
+def test_gen_passes_mypy_strict(tmp_path: Path) -> None:
+    result = _run("mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), str(GENERATOR))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_runtime_passes_ruff() -> None:
-    result = _run("ruff", "check", "--no-cache", str(RUNTIME))  # the rules: pyproject's [tool.ruff.lint]
+def test_gen_passes_ruff() -> None:
+    result = _run("ruff", "check", "--no-cache", str(GENERATOR))  # the rules: pyproject's [tool.ruff.lint]
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_gen_is_formatted_by_its_own_configuration() -> None:
+    result = _run("ruff", "format", "--check", "--no-cache", str(GENERATOR))  # pyproject's [tool.ruff]; not the runtime
     assert result.returncode == 0, result.stdout + result.stderr
 
 
