@@ -171,9 +171,11 @@ def _report_check(results: list[Result], path: Path) -> int:
         made_with, running = planned.inputs_before.get("formatter"), result.built.inputs.get("formatter")
         if made_with and made_with != running:
             # Every file may differ by the formatter alone: listing them would hide the one cause.
+            files = [d for d in found if d.path != MANIFEST]
+            detail = f"{len(files)} of {len(planned.generated)} files differ" if files else "only the manifest differs"
             click.echo(
                 f"{planned.out_dir}: made with {made_with}, but this gen formats with {running}; "
-                f"install {str(made_with).replace(' ', '==')} to check it ({len(found)} files differ)"
+                f"install {str(made_with).replace(' ', '==')} to check it ({detail})"
             )
             continue
         noun = "file differs" if len(found) == 1 else "files differ"

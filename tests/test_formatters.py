@@ -151,4 +151,4 @@ def test_check_names_the_formatter_version_instead_of_every_file(unions: Path, t
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 3, done.stdout  # the one line, then the advice to rebuild
     assert lines[0].startswith(f"{out / 'unions'}: made with black 25.1.0, but this gen formats with {running}")
-    assert "install black==25.1.0" in lines[0]
+    assert "install black==25.1.0" in lines[0] and lines[0].endswith(" files differ)")
