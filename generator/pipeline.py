@@ -16,6 +16,7 @@ from typing import Any
 from . import inputs as fingerprint
 from .cache import Cache
 from .config import load_config, overridden
+from .format import format_files, identity
 from .problems import BuildError, Problem
 from .write import Plan, blocked, commit_all, plan
 
@@ -116,8 +117,6 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     # An option is an input only where it changes something: `--package` naming gen.yaml's own package builds the
     # same tree, manifest included.
     changed = {"package": config.package} if config.package != own.package else {}
-    from .format import format_files, identity
-
     record = fingerprint.describe(
         source.spec, source.overlays, source.config, options.templates, identity(config.formatter), changed
     )
@@ -127,6 +126,7 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
         warnings = tuple(Problem(str(f), str(p), str(m), warning=True) for f, p, m in replayed["warnings"])
         return Built(source, dict(sorted(replayed["files"].items())), warnings, record, cached=True)
 
+    # The stages are imported only now: a build served from the cache needs none of them (nor jinja2 or jsonschema).
     from .ir import build_ir
     from .load import load
     from .render import render
