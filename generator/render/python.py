@@ -13,7 +13,7 @@ from typing import Iterable
 
 from ..ir import types as t
 from ..ir.build import decl_refs
-from .annotations import Spelling, presence
+from .annotations import Imports, Spelling, presence
 from .text import py_literal
 
 
@@ -234,6 +234,7 @@ def _strongly_connected(decls: dict[str, t.Declaration]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class SdkView:
+    imports: tuple[str, ...]
     server_url: str
     server_variables: tuple[tuple[str, str], ...]
     user_agent: str
@@ -266,9 +267,31 @@ def sdk_view(api: t.Api) -> SdkView:
         "    hooks: callables run before each request and after each response.",
     ]
     return SdkView(
+        imports=_sdk_imports(api),
         server_url=server.url,
         server_variables=server.variables,
         user_agent=f"{api.package}/{api.version} (gen)",
         docstring=doc,
         init_docstring="Create a client.\n\n" + "\n".join(args),
     )
+
+
+def _sdk_imports(api: t.Api) -> tuple[str, ...]:
+    """sdk.py's imports: the credentials' types and the groups' properties only where the API has them."""
+    imports = Imports()
+    imports.add("types", "TracebackType")
+    imports.add("typing", "TYPE_CHECKING", "Dict", "Optional", "Type")
+    if api.security:
+        imports.add("typing", "Callable", "Union")
+    if any(s.kind == "basic" for s in api.security):
+        imports.add("typing", "Tuple")
+    if any(s.kind != "basic" for s in api.security):
+        imports.add("os")  # the credential's environment variable
+    if api.groups:
+        imports.add("functools", "cached_property")
+    imports.add("httpx")
+    imports.add("._runtime.config", "Config", "Scheme")
+    imports.add("._runtime.hooks", "Hooks")
+    imports.add("._runtime.retries", "RetryConfig")
+    imports.add("._runtime.unset", "UNSET")
+    return imports.lines()

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Dict, Optional, Type
 
 import httpx
 
