@@ -210,8 +210,9 @@ def _docstring(op: t.Operation, arguments: list[Argument]) -> str:
         parts = parts[:1]
     lines = ["Args:"]
     for a in arguments:
-        about = " ".join((a.description or "").split()) or "(no description in the API)"
-        lines.append(f"    {a.name}: {about}")
+        about = " ".join((a.description or "").split())
+        if about:  # one the API does not describe is left to the signature: a placeholder would say nothing
+            lines.append(f"    {a.name}: {about}")
     lines += [
         "    retries: Override the client's retry configuration for this call (None: no retries).",
         "    server_url: Override the server URL for this call.",

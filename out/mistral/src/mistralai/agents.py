@@ -101,9 +101,6 @@ class Agents:
             stream: Whether to stream back partial progress. If set, tokens will be sent as data-only server-side events as they become available, with the stream terminated by a data: [DONE] message. Otherwise, the server will hold the request open until the timeout or until completion, with the response containing the full result as JSON.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
@@ -187,9 +184,6 @@ class Agents:
             stream: Whether to stream back partial progress. If set, tokens will be sent as data-only server-side events as they become available, with the stream terminated by a data: [DONE] message. Otherwise, the server will hold the request open until the timeout or until completion, with the response containing the full result as JSON.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
@@ -272,16 +266,11 @@ class Agents:
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             agent_id: The ID of the agent to use for this completion.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
-            stream: (no description in the API)
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
-            prediction: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -360,16 +349,11 @@ class Agents:
             messages: The prompt(s) to generate completions for, encoded as a list of dict with role and content.
             agent_id: The ID of the agent to use for this completion.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
-            stream: (no description in the API)
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
-            prediction: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.

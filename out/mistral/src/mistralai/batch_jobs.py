@@ -104,13 +104,6 @@ class BatchJobs:
         Get a list of batch jobs for your organization and user.
 
         Args:
-            page: (no description in the API)
-            page_size: (no description in the API)
-            model: (no description in the API)
-            metadata: (no description in the API)
-            created_after: (no description in the API)
-            created_by_me: (no description in the API)
-            status: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -159,13 +152,6 @@ class BatchJobs:
         Get a list of batch jobs for your organization and user.
 
         Args:
-            page: (no description in the API)
-            page_size: (no description in the API)
-            model: (no description in the API)
-            metadata: (no description in the API)
-            created_after: (no description in the API)
-            created_by_me: (no description in the API)
-            status: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -208,11 +194,6 @@ class BatchJobs:
         Create a new batch job, it will be queued for processing.
 
         Args:
-            input_files: (no description in the API)
-            endpoint: (no description in the API)
-            model: (no description in the API)
-            metadata: (no description in the API)
-            timeout_hours: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -263,11 +244,6 @@ class BatchJobs:
         Create a new batch job, it will be queued for processing.
 
         Args:
-            input_files: (no description in the API)
-            endpoint: (no description in the API)
-            model: (no description in the API)
-            metadata: (no description in the API)
-            timeout_hours: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -302,7 +278,6 @@ class BatchJobs:
         Get a batch job details by its UUID.
 
         Args:
-            job_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -329,7 +304,6 @@ class BatchJobs:
         Get a batch job details by its UUID.
 
         Args:
-            job_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -356,7 +330,6 @@ class BatchJobs:
         Request the cancellation of a batch job.
 
         Args:
-            job_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -383,7 +356,6 @@ class BatchJobs:
         Request the cancellation of a batch job.
 
         Args:
-            job_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.

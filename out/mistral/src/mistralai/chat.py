@@ -106,9 +106,6 @@ class Chat:
             stream: Whether to stream back partial progress. If set, tokens will be sent as data-only server-side events as they become available, with the stream terminated by a data: [DONE] message. Otherwise, the server will hold the request open until the timeout or until completion, with the response containing the full result as JSON.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
@@ -201,9 +198,6 @@ class Chat:
             stream: Whether to stream back partial progress. If set, tokens will be sent as data-only server-side events as they become available, with the stream terminated by a data: [DONE] message. Otherwise, the server will hold the request open until the timeout or until completion, with the response containing the full result as JSON.
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
@@ -295,16 +289,11 @@ class Chat:
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
-            stream: (no description in the API)
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
-            prediction: (no description in the API)
             safe_prompt: Whether to inject a safety prompt before all conversations.
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
@@ -392,16 +381,11 @@ class Chat:
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
-            stream: (no description in the API)
             stop: Stop generation if this token is detected. Or if one of these tokens is detected when providing an array
             random_seed: The seed to use for random sampling. If set, different calls will generate deterministic results.
-            response_format: (no description in the API)
-            tools: (no description in the API)
-            tool_choice: (no description in the API)
             presence_penalty: presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative.
             frequency_penalty: frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition.
             n: Number of completions to return for each request, input tokens are only billed once.
-            prediction: (no description in the API)
             safe_prompt: Whether to inject a safety prompt before all conversations.
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.

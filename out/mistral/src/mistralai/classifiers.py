@@ -139,9 +139,7 @@ class Classifiers:
         """Moderations Chat
 
         Args:
-            model: (no description in the API)
             inputs: Chat to classify
-            truncate_for_context_length: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -187,9 +185,7 @@ class Classifiers:
         """Moderations Chat
 
         Args:
-            model: (no description in the API)
             inputs: Chat to classify
-            truncate_for_context_length: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.

@@ -138,12 +138,6 @@ class Files:
         Returns a list of files that belong to the user's organization.
 
         Args:
-            page: (no description in the API)
-            page_size: (no description in the API)
-            sample_type: (no description in the API)
-            source: (no description in the API)
-            search: (no description in the API)
-            purpose: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -203,12 +197,6 @@ class Files:
         Returns a list of files that belong to the user's organization.
 
         Args:
-            page: (no description in the API)
-            page_size: (no description in the API)
-            sample_type: (no description in the API)
-            source: (no description in the API)
-            search: (no description in the API)
-            purpose: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -246,7 +234,6 @@ class Files:
 
         Args:
             file: The File object (not file name) to be uploaded. To upload a file and specify a custom file name you should format your request as such: ```bash file=@path/to/your/file.jsonl;filename=custom_name.jsonl ``` Otherwise, you can just keep the original file name: ```bash file=@path/to/your/file.jsonl ```
-            purpose: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -286,7 +273,6 @@ class Files:
 
         Args:
             file: The File object (not file name) to be uploaded. To upload a file and specify a custom file name you should format your request as such: ```bash file=@path/to/your/file.jsonl;filename=custom_name.jsonl ``` Otherwise, you can just keep the original file name: ```bash file=@path/to/your/file.jsonl ```
-            purpose: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -315,7 +301,6 @@ class Files:
         Returns information about a specific file.
 
         Args:
-            file_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -342,7 +327,6 @@ class Files:
         Returns information about a specific file.
 
         Args:
-            file_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -369,7 +353,6 @@ class Files:
         Delete a file.
 
         Args:
-            file_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -396,7 +379,6 @@ class Files:
         Delete a file.
 
         Args:
-            file_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -423,7 +405,6 @@ class Files:
         Download a file
 
         Args:
-            file_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -450,7 +431,6 @@ class Files:
         Download a file
 
         Args:
-            file_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -476,7 +456,6 @@ class Files:
         """Get Signed Url
 
         Args:
-            file_id: (no description in the API)
             expiry: Number of hours before the url becomes invalid. Defaults to 24h
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
@@ -503,7 +482,6 @@ class Files:
         """Get Signed Url
 
         Args:
-            file_id: (no description in the API)
             expiry: Number of hours before the url becomes invalid. Defaults to 24h
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.

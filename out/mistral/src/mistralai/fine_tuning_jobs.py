@@ -269,14 +269,10 @@ class FineTuningJobs:
         Create a new fine-tuning job, it will be queued for processing.
 
         Args:
-            model: (no description in the API)
-            hyperparameters: (no description in the API)
             dry_run: * If `true` the job is not spawned, instead the query returns a handful of useful metadata for the user to perform sanity checks (see `LegacyJobMetadataOut` response). * Otherwise, the job is started and the query returns the job ID along with some of the input parameters (see `JobOut` response).
-            training_files: (no description in the API)
             validation_files: A list containing the IDs of uploaded files that contain validation data. If you provide these files, the data is used to generate validation metrics periodically during fine-tuning. These metrics can be viewed in `checkpoints` when getting the status of a running fine-tuning job. The same data should not be present in both train and validation files.
             suffix: A string that will be added to your fine-tuning model name. For example, a suffix of "my-great-model" would produce a model name like `ft:open-mistral-7b:my-great-model:xxx...`
             integrations: A list of integrations to enable for your fine-tuning job.
-            repositories: (no description in the API)
             auto_start: This field will be required in a future release.
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
@@ -346,14 +342,10 @@ class FineTuningJobs:
         Create a new fine-tuning job, it will be queued for processing.
 
         Args:
-            model: (no description in the API)
-            hyperparameters: (no description in the API)
             dry_run: * If `true` the job is not spawned, instead the query returns a handful of useful metadata for the user to perform sanity checks (see `LegacyJobMetadataOut` response). * Otherwise, the job is started and the query returns the job ID along with some of the input parameters (see `JobOut` response).
-            training_files: (no description in the API)
             validation_files: A list containing the IDs of uploaded files that contain validation data. If you provide these files, the data is used to generate validation metrics periodically during fine-tuning. These metrics can be viewed in `checkpoints` when getting the status of a running fine-tuning job. The same data should not be present in both train and validation files.
             suffix: A string that will be added to your fine-tuning model name. For example, a suffix of "my-great-model" would produce a model name like `ft:open-mistral-7b:my-great-model:xxx...`
             integrations: A list of integrations to enable for your fine-tuning job.
-            repositories: (no description in the API)
             auto_start: This field will be required in a future release.
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
@@ -500,7 +492,6 @@ class FineTuningJobs:
         Request the start of a validated fine tuning job.
 
         Args:
-            job_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -527,7 +518,6 @@ class FineTuningJobs:
         Request the start of a validated fine tuning job.
 
         Args:
-            job_id: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.

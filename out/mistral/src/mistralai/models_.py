@@ -262,8 +262,6 @@ class Models:
 
         Args:
             model_id: The ID of the model to update.
-            name: (no description in the API)
-            description: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -295,8 +293,6 @@ class Models:
 
         Args:
             model_id: The ID of the model to update.
-            name: (no description in the API)
-            description: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.

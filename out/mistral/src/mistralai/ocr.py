@@ -54,9 +54,7 @@ class Ocr:
         """OCR
 
         Args:
-            model: (no description in the API)
             document: Document to run OCR on
-            id: (no description in the API)
             pages: Specific pages user wants to process in various formats: single number, range, or list of both. Starts from 0
             include_image_base64: Include image URLs in response
             image_limit: Max images to extract
@@ -101,9 +99,7 @@ class Ocr:
         """OCR
 
         Args:
-            model: (no description in the API)
             document: Document to run OCR on
-            id: (no description in the API)
             pages: Specific pages user wants to process in various formats: single number, range, or list of both. Starts from 0
             include_image_base64: Include image URLs in response
             image_limit: Max images to extract

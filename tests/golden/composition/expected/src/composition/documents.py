@@ -84,7 +84,6 @@ class Documents:
         """Args:
         id: Required in the first allOf part.
         tags: Optional here, made required by Document's own `required`.
-        title: (no description in the API)
         created_at: format date-time: datetime.
         published_on: format date: date.
         owner: allOf with a single $ref plus a description: typed as Identified.
@@ -93,8 +92,6 @@ class Documents:
         free: a free object (no properties, no additionalProperties): Dict[str, Any].
         parts: a map of $ref values: Dict[str, Tagged].
         matrix: array of arrays: List[List[float]].
-        tree: (no description in the API)
-        pair: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -149,7 +146,6 @@ class Documents:
         """Args:
         id: Required in the first allOf part.
         tags: Optional here, made required by Document's own `required`.
-        title: (no description in the API)
         created_at: format date-time: datetime.
         published_on: format date: date.
         owner: allOf with a single $ref plus a description: typed as Identified.
@@ -158,8 +154,6 @@ class Documents:
         free: a free object (no properties, no additionalProperties): Dict[str, Any].
         parts: a map of $ref values: Dict[str, Tagged].
         matrix: array of arrays: List[List[float]].
-        tree: (no description in the API)
-        pair: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -198,7 +192,6 @@ class Documents:
         http_headers: Optional[Mapping[str, str]] = None,
     ) -> models.Expr:
         """Args:
-        request: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -221,7 +214,6 @@ class Documents:
         http_headers: Optional[Mapping[str, str]] = None,
     ) -> models.Expr:
         """Args:
-        request: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -244,7 +236,6 @@ class Documents:
         http_headers: Optional[Mapping[str, str]] = None,
     ) -> models.JsonValue:
         """Args:
-        request: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -267,7 +258,6 @@ class Documents:
         http_headers: Optional[Mapping[str, str]] = None,
     ) -> models.JsonValue:
         """Args:
-        request: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -292,7 +282,6 @@ class Documents:
     ) -> None:
         """Args:
         file: format binary: bytes.
-        summary: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -317,7 +306,6 @@ class Documents:
     ) -> None:
         """Args:
         file: format binary: bytes.
-        summary: (no description in the API)
         retries: Override the client's retry configuration for this call (None: no retries).
         server_url: Override the server URL for this call.
         timeout_ms: Override the client's timeout for this call, in milliseconds.

@@ -77,10 +77,7 @@ class Jobs:
         http_headers: Optional[Mapping[str, str]] = None,
     ) -> models.Job:
         """Args:
-        priority: (no description in the API)
         object: one-value enum with a default: Literal["job"] = "job", always sent.
-        level: (no description in the API)
-        weird: (no description in the API)
         mode: inline enum: named JobInMode (parent + property).
         retries_: inline integer enum with a default: the default documents the server, it is not sent.
         retries: Override the client's retry configuration for this call (None: no retries).
@@ -149,10 +146,7 @@ class Jobs:
         http_headers: Optional[Mapping[str, str]] = None,
     ) -> models.Job:
         """Args:
-        priority: (no description in the API)
         object: one-value enum with a default: Literal["job"] = "job", always sent.
-        level: (no description in the API)
-        weird: (no description in the API)
         mode: inline enum: named JobInMode (parent + property).
         retries_: inline integer enum with a default: the default documents the server, it is not sent.
         retries: Override the client's retry configuration for this call (None: no retries).

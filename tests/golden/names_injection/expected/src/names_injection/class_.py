@@ -246,9 +246,6 @@ Args:
     def_: keyword: def_
     lambda_: keyword: lambda_
     int_: builtin used in annotations
-    float_: (no description in the API)
-    bool_: (no description in the API)
-    bytes_: (no description in the API)
     list: builtin, not used in annotations
     dict_: pydantic reserved (BaseModel.dict)
     type: soft keyword and builtin
@@ -265,7 +262,6 @@ Args:
     optional: named like an SDK symbol
     nullable: named like an SDK symbol
     field: named like pydantic's Field
-    date_: (no description in the API)
     when: annotated `date` after a field named date
     value_2: differs from `value` only in case
     value: differs from `Value` only in case
@@ -290,7 +286,6 @@ Args:
     injected_object: an object example holding every dangerous string
     quote_end: ends with a quote "
     backslash_end: ends with a backslash \\
-    status: (no description in the API)
     sent_default: a default that is sent, full of dangerous characters
     constant: a const
     retries: Override the client's retry configuration for this call (None: no retries).
@@ -468,9 +463,6 @@ Args:
     def_: keyword: def_
     lambda_: keyword: lambda_
     int_: builtin used in annotations
-    float_: (no description in the API)
-    bool_: (no description in the API)
-    bytes_: (no description in the API)
     list: builtin, not used in annotations
     dict_: pydantic reserved (BaseModel.dict)
     type: soft keyword and builtin
@@ -487,7 +479,6 @@ Args:
     optional: named like an SDK symbol
     nullable: named like an SDK symbol
     field: named like pydantic's Field
-    date_: (no description in the API)
     when: annotated `date` after a field named date
     value_2: differs from `value` only in case
     value: differs from `Value` only in case
@@ -512,7 +503,6 @@ Args:
     injected_object: an object example holding every dangerous string
     quote_end: ends with a quote "
     backslash_end: ends with a backslash \\
-    status: (no description in the API)
     sent_default: a default that is sent, full of dangerous characters
     constant: a const
     retries: Override the client's retry configuration for this call (None: no retries).

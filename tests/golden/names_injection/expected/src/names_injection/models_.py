@@ -46,7 +46,6 @@ class Models:
         """A group named like the SDK's models package, an operation named like a keyword.
 
         Args:
-            request: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -73,7 +72,6 @@ class Models:
         """A group named like the SDK's models package, an operation named like a keyword.
 
         Args:
-            request: (no description in the API)
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
