@@ -153,6 +153,32 @@ def test_json_completion_sends_set_fields_and_explicit_nulls(server: Server, mod
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_response_message_sent_back_sends_only_what_its_schema_defines(server: Server, mode: str) -> None:
+    """The usual chat loop appends the reply to the next request's messages. Fields the server added to it (not in
+    the schema) stay readable, but are not sent back: the API would reject them."""
+    server.enqueue(
+        json_response(chat_completion("First.", reasoning_trace="internal", prefix=False)),
+        json_response(chat_completion("Second.")),
+    )
+    first = complete(server, mode)
+    reply = first.choices[0].message
+    assert reply.reasoning_trace == "internal"  # kept for reading
+    complete(server, mode, messages=[*HI, reply, {"role": "user", "content": "And?"}])
+    sent = server.requests[1].json()["messages"]
+    assert sent == [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "First.", "prefix": False},
+        {"role": "user", "content": "And?"},
+    ]
+
+
+def test_a_dict_with_a_key_its_schema_does_not_define_is_refused_naming_it(server: Server) -> None:
+    with pytest.raises(ValueError, match="bogus"):
+        complete(server, "sync", messages=[{"role": "user", "content": "Hi", "bogus": 1}])
+    assert not server.requests
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_keep_alive_connection_is_reused(server: Server, mode: str) -> None:
     server.enqueue(json_response(chat_completion("one")), json_response(chat_completion("two")))
     if mode == "sync":

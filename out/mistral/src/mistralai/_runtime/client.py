@@ -259,7 +259,7 @@ def _body(
         return _multipart(body)
     if content_type == "application/x-www-form-urlencoded":
         values = (
-            body.model_dump(mode="json", by_alias=True)
+            body.model_dump(mode="json", by_alias=True, exclude=_extras(body))
             if isinstance(body, pydantic.BaseModel)
             else body
         )
@@ -267,16 +267,40 @@ def _body(
     headers["Content-Type"] = content_type
     if content_type == "application/json" or content_type.endswith("+json"):
         if isinstance(body, pydantic.BaseModel):
-            return {"content": body.model_dump_json()}
+            return {"content": body.model_dump_json(exclude=_extras(body))}
         return {"content": json.dumps(_jsonable(body), separators=(",", ":"))}
     if isinstance(body, File):
         return {"content": body.content}
     return {"content": body if isinstance(body, (bytes, str)) else text(body)}
 
 
+def _extras(value: Any) -> Any:
+    """What a request must not send: the fields a server added to a model it returned (kept for reading) when
+    that model is passed back in a request, e.g. a response message appended to the next chat's messages. As
+    pydantic's `exclude`: {field: True} and {field or index: <the same, nested>}; None when there are none.
+    """
+    found: Dict[Any, Any] = {}
+    if isinstance(value, pydantic.BaseModel):
+        found.update(dict.fromkeys(value.__pydantic_extra__ or (), True))
+        items: Any = value.__dict__.items()  # the fields' values, by Python name
+    elif isinstance(value, dict):
+        items = value.items()
+    else:
+        items = enumerate(value)
+    for key, item in items:
+        if isinstance(item, _CONTAINERS):  # every other value is sent as it is
+            inner = _extras(item)
+            if inner is not None:
+                found[key] = inner
+    return found or None
+
+
+_CONTAINERS = (pydantic.BaseModel, list, tuple, dict)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json")
+        return value.model_dump(mode="json", exclude=_extras(value))
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
