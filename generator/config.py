@@ -19,6 +19,10 @@ class Config:
     version: str = "0.1.0"
     title: str | None = None
     formatter: str = "black"  # or "ruff": `ruff format`, for very large APIs
+    # retries: {max_retries: 0-10, status_codes: ["429", "5XX", ...]}: the SDK's default
+    # number of retries, and the statuses every operation retries whatever its method.
+    max_retries: int | None = None
+    retry_status_codes: tuple[str, ...] | None = None
 
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -71,7 +75,7 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if not isinstance(data, dict):
         raise BuildError([Problem(shown, "", "gen.yaml must be a mapping")])
     problems = []
-    known = {"package", "sdk_class", "version", "title", "formatter"}
+    known = {"package", "sdk_class", "version", "title", "formatter", "retries"}
     for key in data:
         if key not in known:
             problems.append(Problem(shown, f"/{key}", f"unknown setting; expected one of {', '.join(sorted(known))}"))
@@ -84,6 +88,7 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     formatter = str(data.get("formatter", base.formatter))
     if formatter not in FORMATTERS:
         problems.append(Problem(shown, "/formatter", f"{formatter!r} is not a formatter gen knows; use black or ruff"))
+    max_retries, retry_codes = _retries(data.get("retries"), shown, problems)
     if problems:
         raise BuildError(problems)
     title = data.get("title")
@@ -94,4 +99,42 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
         version=str(data.get("version", base.version)),
         title=str(title) if title is not None else None,
         formatter=formatter,
+        max_retries=max_retries,
+        retry_status_codes=retry_codes,
     )
+
+
+_STATUS = re.compile(r"^[1-5](?:[0-9]{2}|XX)$", re.IGNORECASE)
+
+
+def _retries(value: object, shown: str, problems: list[Problem]) -> tuple[int | None, tuple[str, ...] | None]:
+    """gen.yaml's `retries` mapping: (max_retries, status_codes), each None when absent."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict):
+        problems.append(Problem(shown, "/retries", "must be a mapping with max_retries and/or status_codes"))
+        return None, None
+    for key in value:
+        if key not in ("max_retries", "status_codes"):
+            problems.append(Problem(shown, f"/retries/{key}", "unknown setting; expected max_retries or status_codes"))
+    max_retries = value.get("max_retries")
+    if max_retries is not None and (
+        not isinstance(max_retries, int) or isinstance(max_retries, bool) or not 0 <= max_retries <= 10
+    ):
+        problems.append(Problem(shown, "/retries/max_retries", f"{max_retries!r} is not an integer from 0 to 10"))
+        max_retries = None
+    codes = value.get("status_codes")
+    if codes is None:
+        return max_retries, None
+    if not isinstance(codes, list) or not codes:
+        problems.append(Problem(shown, "/retries/status_codes", 'must be a non-empty list like [429, 503, "5XX"]'))
+        return max_retries, None
+    found = []
+    for i, code in enumerate(codes):
+        if isinstance(code, bool) or not isinstance(code, (int, str)) or not _STATUS.match(str(code)):
+            problems.append(
+                Problem(shown, f"/retries/status_codes/{i}", f'{code!r} is not a status code like 503 or "5XX"')
+            )
+        else:
+            found.append(str(code).upper())
+    return max_retries, tuple(found)

@@ -405,8 +405,6 @@ def test_a_huge_attempt_count_does_not_overflow(r: ModuleType) -> None:
         conn_error(),
         httpx.ConnectTimeout("slow", request=httpx.Request("GET", URL)),
         httpx.PoolTimeout("no connection", request=httpx.Request("GET", URL)),
-        httpx.WriteError("broken pipe", request=httpx.Request("GET", URL)),
-        httpx.RemoteProtocolError("Server disconnected without sending a response.", request=httpx.Request("GET", URL)),
     ],
     ids=lambda e: type(e).__name__,
 )
@@ -421,6 +419,9 @@ def test_connection_errors_are_retried_when_enabled(r: ModuleType, mode: str, er
     [
         httpx.ReadTimeout("slow head", request=httpx.Request("POST", URL)),
         httpx.ReadError("reset", request=httpx.Request("POST", URL)),
+        httpx.WriteError("broken pipe", request=httpx.Request("POST", URL)),
+        httpx.WriteTimeout("slow upload", request=httpx.Request("POST", URL)),
+        httpx.RemoteProtocolError("Server disconnected without sending a response.", request=httpx.Request("POST", URL)),
     ],
     ids=lambda e: type(e).__name__,
 )
@@ -599,8 +600,8 @@ def test_constructors_match_the_reference_sdk(r: ModuleType) -> None:
         return list(inspect.signature(f).parameters)
 
     assert names(r.BackoffStrategy) == ["initial_interval", "max_interval", "exponent", "max_elapsed_time"]
-    # The reference's three, then our optional per-config status codes.
-    assert names(r.RetryConfig) == ["strategy", "backoff", "retry_connection_errors", "status_codes"]
+    # The reference's three, then our optional per-config status codes and retry cap.
+    assert names(r.RetryConfig) == ["strategy", "backoff", "retry_connection_errors", "status_codes", "max_retries"]
     assert names(r.Retries) == ["config", "status_codes"]
     assert names(r.retry)[:2] == ["send", "retries"]
     assert names(r.retry_async)[:2] == ["send", "retries"]
@@ -629,6 +630,9 @@ def test_constructors_match_the_reference_sdk(r: ModuleType) -> None:
         lambda r: r.BackoffStrategy(1, float("nan"), 2, 3),
         lambda r: r.BackoffStrategy(1, 2, 2, float("inf")),
         lambda r: r.BackoffStrategy("1", 2, 2, 3),
+        lambda r: r.RetryConfig("backoff", r.BackoffStrategy(1, 2, 2, 3), False, max_retries=-1),
+        lambda r: r.RetryConfig("backoff", r.BackoffStrategy(1, 2, 2, 3), False, max_retries=True),
+        lambda r: r.RetryConfig("backoff", r.BackoffStrategy(1, 2, 2, 3), False, max_retries=1.5),
     ],
 )
 def test_invalid_configuration_is_refused(r: ModuleType, make: Callable[[ModuleType], Any]) -> None:
@@ -653,3 +657,87 @@ def test_the_module_imports_only_what_an_sdk_has() -> None:
             assert {a.name.split(".")[0] for a in node.names} <= allowed
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             assert (node.module or "").split(".")[0] in allowed
+
+
+# ---------------------------------------------------------------- the default policy
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "get", "delete"])
+def test_idempotent_methods_retry_every_5xx(r: ModuleType, method: str) -> None:
+    held = r.Retries(config(r), r.default_status_codes(method))
+    assert [s for s in (429, 500, 502, 503, 504, 599) if held.is_retryable_status(s)] == [429, 500, 502, 503, 504, 599]
+    assert not any(held.is_retryable_status(s) for s in (400, 404, 409, 422))
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "post", "COPY"])
+def test_other_methods_retry_only_429_and_503(r: ModuleType, method: str) -> None:
+    held = r.Retries(config(r), r.default_status_codes(method))
+    assert [s for s in (400, 408, 429, 500, 501, 502, 503, 504) if held.is_retryable_status(s)] == [429, 503]
+
+
+def test_declared_status_codes_replace_the_default(r: ModuleType) -> None:
+    assert r.default_status_codes("POST", ("500", "5XX")) == ["500", "5XX"]
+    assert r.default_status_codes("GET", ()) == []  # the description may turn status retries off
+    assert r.SAFE_STATUS_CODES == ("429", "503")
+    assert r.IDEMPOTENT_METHODS == {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"}
+
+
+def capped(r: ModuleType, max_retries: Any, **kw: Any) -> Any:
+    base = config(r, **kw)
+    return r.Retries(r.RetryConfig("backoff", base.backoff, base.retry_connection_errors, max_retries=max_retries), ["503"])
+
+
+def test_a_post_500_is_attempted_once_under_the_default_codes(r: ModuleType, mode: str) -> None:
+    h = harness(r, mode, 500, 200)
+    held = r.Retries(config(r), r.default_status_codes("POST"))
+    assert h.run(held).status_code == 500
+    assert h.calls == 1 and h.sleeps == []
+
+
+@pytest.mark.parametrize("max_retries, calls", [(0, 1), (1, 2), (2, 3)])
+def test_max_retries_caps_the_attempts(r: ModuleType, mode: str, max_retries: int, calls: int) -> None:
+    h = harness(r, mode, 503)
+    assert h.run(capped(r, max_retries)).status_code == 503
+    assert h.calls == calls and len(h.sleeps) == calls - 1
+
+
+def test_max_retries_counts_connection_errors_too(r: ModuleType, mode: str) -> None:
+    h = harness(r, mode, conn_error(), 503, conn_error(), 200)
+    with pytest.raises(httpx.ConnectError):
+        h.run(capped(r, 2, connection_errors=True))
+    assert h.calls == 3
+
+
+def test_the_deadline_still_bounds_a_capped_config(r: ModuleType, mode: str) -> None:
+    # Retry-After beyond the total deadline: the response comes back at once.
+    h = harness(r, mode, (503, {"Retry-After": "30"}), 200)
+    assert h.run(capped(r, 2, max_elapsed=20_000)).status_code == 503
+    assert h.calls == 1 and h.sleeps == []
+    # Within it, the server's wait is honoured.
+    h = harness(r, mode, (503, {"Retry-After": "1"}), 200)
+    assert h.run(capped(r, 2, max_elapsed=20_000)).status_code == 200
+    assert h.sleeps == [1.0]
+
+
+def test_on_retry_is_told_each_retry(r: ModuleType, mode: str) -> None:
+    seen: list[Any] = []
+    h = harness(r, mode, conn_error(), (429, {"Retry-After": "2"}), 200)
+    kw = dict(clock=h.clock, rand=lambda: 0.5, now=lambda: NOW)
+
+    def on_retry(number: int, response: Any, error: Any, wait: float) -> None:
+        seen.append((number, None if response is None else response.status_code, type(error).__name__, wait))
+
+    held = r.Retries(config(r, connection_errors=True), ["429"])
+    if mode == "sync":
+        with httpx.Client(transport=httpx.MockTransport(h.handler)) as client:
+            r.retry(lambda: client.send(client.build_request("GET", URL)), held, sleep=h.sleep, on_retry=on_retry, **kw)
+    else:
+
+        async def main() -> None:
+            async with httpx.AsyncClient(transport=httpx.MockTransport(h.handler)) as client:
+                await r.retry_async(
+                    lambda: client.send(client.build_request("GET", URL)), held, sleep=h.asleep, on_retry=on_retry, **kw
+                )
+
+        asyncio.run(main())
+    assert seen == [(1, None, "ConnectError", 0.5), (2, 429, "NoneType", 2.0)]

@@ -19,7 +19,16 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
     problems: list[Problem] = []
     schemas = SchemaConverter(document.root, document.file, problems)
     schemas.declare_components()
-    operations = OperationBuilder(schemas).build_all()
+    builder = OperationBuilder(schemas)
+    operations = builder.build_all()
+    # An operation's own x-speakeasy-retries first, then gen.yaml's, then the document's.
+    fallback = config.retry_status_codes or builder.retry_status_codes(
+        document.root.get("x-speakeasy-retries"), "/x-speakeasy-retries"
+    )
+    if fallback is not None:
+        operations = [
+            op if op.retry_status_codes is not None else replace(op, retry_status_codes=fallback) for op in operations
+        ]
     schemas.check_cycles()
     errors = [p for p in problems if not p.warning]
     if errors:
@@ -70,6 +79,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
         operations=tuple(operations),
         groups=group_tree(operations, tags, config.sdk_class),
         security=security_schemes(document.root, config.sdk_class),
+        max_retries=config.max_retries,
     ), [p for p in problems if p.warning]
 
 

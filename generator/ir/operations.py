@@ -25,6 +25,9 @@ def _is_json(content_type: str) -> bool:
     return base == "application/json" or base.endswith("+json")
 
 
+_RETRY_STATUS = re.compile(r"[1-5](?:[0-9]{2}|XX)", re.IGNORECASE)
+
+
 class OperationBuilder:
     def __init__(self, schemas: SchemaConverter) -> None:
         self.schemas = schemas
@@ -84,6 +87,20 @@ class OperationBuilder:
                 f"callback {name!r} is not generated: the API sends it, an SDK only makes requests",
             )
 
+    def retry_status_codes(self, ext: Any, ptr: str) -> tuple[str, ...] | None:
+        """`statusCodes` of an x-speakeasy-retries extension ("429", 503, "5XX"), or None without one."""
+        if ext is None:
+            return None
+        codes = ext.get("statusCodes") if isinstance(ext, dict) else None
+        if codes is None:
+            return None
+        if not isinstance(codes, list) or not all(
+            isinstance(c, (str, int)) and not isinstance(c, bool) and _RETRY_STATUS.fullmatch(str(c)) for c in codes
+        ):
+            self.schemas.warn(f"{ptr}/statusCodes", 'ignored: expected a list of status codes like 503 or "5XX"')
+            return None
+        return tuple(str(c).upper() for c in codes)
+
     def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], ptr: str) -> t.Operation:
         operation_id = op.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
@@ -105,6 +122,7 @@ class OperationBuilder:
         successes = [r for r in responses if r.status.startswith("2")]
         streaming = any(r.content_type == "text/event-stream" for r in successes)
         sentinel = op.get("x-speakeasy-sse-sentinel")
+        retry_codes = self.retry_status_codes(op.get("x-speakeasy-retries"), f"{ptr}/x-speakeasy-retries")
         security = None
         if isinstance(op.get("security"), list):
             security = tuple(dict.fromkeys(str(k) for req in op["security"] if isinstance(req, dict) for k in req))
@@ -128,6 +146,7 @@ class OperationBuilder:
             sse_sentinel=sentinel if isinstance(sentinel, str) else None,
             deprecated=op.get("deprecated") is True,
             security=security,
+            retry_status_codes=retry_codes,
             server_url=server_url,
         )
 

@@ -226,6 +226,9 @@ class Operation:
     # Keys of the security schemes that apply; None when the document-wide requirement applies.
     security: tuple[str, ...] | None = None
     server_url: str | None = None  # an operation-level `servers` override
+    # The statuses to retry (x-speakeasy-retries, gen.yaml retries.status_codes); None: the
+    # runtime's safe default (429, 503, and 5XX for idempotent methods).
+    retry_status_codes: tuple[str, ...] | None = None
 
 
 # ---------------------------------------------------------------- the API
@@ -263,3 +266,4 @@ class Api:
     operations: tuple[Operation, ...] = field(default=())
     groups: tuple[Group, ...] = ()  # the top-level groups; nested ones hang below them
     security: tuple[SecurityScheme, ...] = ()
+    max_retries: int | None = None  # gen.yaml retries.max_retries; None: the runtime's default (2)

@@ -188,6 +188,8 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         endpoint_args.append(f"server_url={py_literal(op.server_url)}")
     if op.sse_sentinel is not None:
         endpoint_args.append(f"sentinel={py_literal(op.sse_sentinel)}")
+    if op.retry_status_codes is not None:
+        endpoint_args.append(f"retry_status_codes=({''.join(py_literal(c) + ', ' for c in op.retry_status_codes)})")
     doc = _docstring(op, arguments)
     return OperationView(
         op=op,

@@ -256,15 +256,18 @@ def sdk_view(api: t.Api) -> SdkView:
         }[s.kind]
         env = "" if s.kind == "basic" else f"; defaults to the {s.env} environment variable"
         args.append(f"    {s.param}: the {s.key} credential, {how}{env}. A callable is called for every request.")
+    view_retries = 2 if api.max_retries is None else api.max_retries
     args += [
         f"    server_url: the API's base URL{' (default: ' + server.url + ')' if server.url else ''}.",
         "    url_params: values for the variables of the server URL.",
         "    client: an httpx.Client to send requests with; the SDK never closes one you pass.",
         "    async_client: the same for the async methods.",
-        "    retry_config: how to retry failed requests; None turns retries off. The default retries",
-        "        connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.",
+        "    retry_config: how to retry failed requests; None turns retries off. The default makes at",
+        f"        most {view_retries} retries within 20 seconds, with exponential backoff, of failures to connect, 429",
+        "        and 503, and of other 5XX for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE).",
         "    timeout_ms: a timeout for every request, in milliseconds.",
         "    hooks: callables run before each request and after each response.",
+        f"    debug_logger: a logging.Logger for requests and retries, instead of the {api.package!r} logger.",
     ]
     return SdkView(
         imports=_sdk_imports(api),
@@ -289,8 +292,13 @@ def _sdk_imports(api: t.Api) -> tuple[str, ...]:
         imports.add("os")  # the credential's environment variable
     if api.groups:
         imports.add("functools", "cached_property")
+    imports.add("logging")
     imports.add("httpx")
     imports.add("._runtime.config", "Config", "Scheme")
+    if api.max_retries is not None:
+        imports.add("dataclasses")
+        imports.add("._runtime.config", "DEFAULT_RETRY_CONFIG")
+        imports.add("._runtime.unset", "Unset")
     imports.add("._runtime.hooks", "Hooks")
     imports.add("._runtime.retries", "RetryConfig")
     imports.add("._runtime.unset", "UNSET")

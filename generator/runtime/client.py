@@ -6,6 +6,8 @@ response into a typed value or a typed error. Sync and async share everything bu
 from __future__ import annotations
 
 import json
+import logging
+import time
 from typing import (
     Any,
     Callable,
@@ -24,16 +26,26 @@ from typing import (
 import httpx
 import pydantic
 
-from .config import DEFAULT_RETRY_STATUS_CODES, Config
+from .config import Config
 from .errors import ResponseValidationError, SDKError
 from .files import File
 from .hooks import HookContext
 from .params import header_value, query_pairs, render_path, text
-from .retries import Retries, RetryConfig, retry, retry_async
+from .retries import (
+    Retries,
+    RetryConfig,
+    default_status_codes,
+    retry,
+    retry_async,
+)
 from .sse import EventStream, EventStreamAsync, ServerSentEvent
 from .unset import Unset
 
 T = TypeVar("T")
+
+# The SDK package's logger ("mistralai" for mistralai._runtime.client): never hard-coded,
+# so that a renamed package logs under its own name.
+LOGGER = logging.getLogger(__name__.rsplit("._runtime", 1)[0])
 
 
 class Param:
@@ -74,6 +86,7 @@ class Endpoint(Generic[T]):
         security: Optional[Sequence[str]] = None,
         server_url: Optional[str] = None,
         sentinel: Optional[str] = None,
+        retry_status_codes: Optional[Sequence[str]] = None,
     ) -> None:
         self.operation_id = operation_id
         self.method = method
@@ -88,6 +101,10 @@ class Endpoint(Generic[T]):
         self.security = None if security is None else tuple(security)
         self.server_url = server_url
         self.sentinel = sentinel
+        # The statuses the API description asks to retry; None: the safe default.
+        self.retry_status_codes = (
+            None if retry_status_codes is None else tuple(retry_status_codes)
+        )
         self._validate: Optional[Callable[[Union[str, bytes]], Any]] = None
         self._decode_event: Optional[Callable[[ServerSentEvent], Any]] = None
 
@@ -242,11 +259,137 @@ class Call:
         self.http_headers = http_headers
 
 
-def _retries(config: Config, call: Call) -> Optional[Retries]:
+def _retries(config: Config, endpoint: Endpoint[Any], call: Call) -> Optional[Retries]:
     chosen = config.retry_config if isinstance(call.retries, Unset) else call.retries
     if chosen is None or chosen.strategy == "none":
         return None
-    return Retries(chosen, list(chosen.status_codes or DEFAULT_RETRY_STATUS_CODES))
+    codes = chosen.status_codes or default_status_codes(
+        endpoint.method, endpoint.retry_status_codes
+    )
+    return Retries(chosen, list(codes))
+
+
+class _AttemptLog:
+    """Logs each attempt of one call (DEBUG) and each retry (WARNING).
+
+    A record holds the method, the URL (query credentials masked), the status or the
+    error's type, the attempt number and the elapsed milliseconds: never a header or a
+    body, so never a credential.
+    """
+
+    def __init__(self, config: Config, request: httpx.Request) -> None:
+        self.logger = config.debug_logger or LOGGER
+        self.method = request.method
+        self.url = _safe_url(config, request.url)
+        self.attempt = 0
+        self.started = 0.0
+
+    def _extra(self, status: Optional[int]) -> Dict[str, Any]:
+        return {
+            "http_method": self.method,
+            "url": self.url,
+            "status_code": status,
+            "attempt": self.attempt,
+            "elapsed_ms": round((time.monotonic() - self.started) * 1000),
+        }
+
+    def start(self) -> None:
+        self.attempt += 1
+        self.started = time.monotonic()
+
+    def answered(self, response: httpx.Response) -> None:
+        if self.logger.isEnabledFor(logging.DEBUG):
+            extra = self._extra(response.status_code)
+            self.logger.debug(
+                "%s %s -> %d (attempt %d, %d ms)",
+                self.method,
+                self.url,
+                response.status_code,
+                self.attempt,
+                extra["elapsed_ms"],
+                extra=extra,
+            )
+
+    def failed(self, error: Exception) -> None:
+        if self.logger.isEnabledFor(logging.DEBUG):
+            extra = self._extra(None)
+            self.logger.debug(
+                "%s %s -> %s (attempt %d, %d ms)",
+                self.method,
+                self.url,
+                type(error).__name__,
+                self.attempt,
+                extra["elapsed_ms"],
+                extra=extra,
+            )
+
+    def retrying(
+        self,
+        number: int,
+        response: Optional[httpx.Response],
+        error: Optional[Exception],
+        wait: float,
+    ) -> None:
+        status = None if response is None else response.status_code
+        what = type(error).__name__ if response is None else str(status)
+        self.logger.warning(
+            "%s %s -> %s: retry %d in %.2f s (attempt %d)",
+            self.method,
+            self.url,
+            what,
+            number,
+            wait,
+            self.attempt,
+            extra=self._extra(status),
+        )
+
+
+def _safe_url(config: Config, url: httpx.URL) -> str:
+    """`url` with the values of query parameters that carry credentials masked."""
+    secret = {
+        scheme.wire_name
+        for scheme in config.security.values()
+        if scheme.location == "query"
+    }
+    if url.userinfo:
+        url = url.copy_with(username=None, password=None)
+    if secret and any(name in secret for name in url.params.keys()):
+        url = url.copy_with(
+            params=[
+                (name, "***" if name in secret else value)
+                for name, value in url.params.multi_items()
+            ]
+        )
+    return str(url)
+
+
+def _send(
+    client: httpx.Client, request: httpx.Request, streamed: bool, log: _AttemptLog
+) -> httpx.Response:
+    log.start()
+    try:
+        response = client.send(request, stream=streamed)
+    except Exception as error:
+        log.failed(error)
+        raise
+    log.answered(response)
+    return response
+
+
+async def _send_async(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    streamed: bool,
+    log: _AttemptLog,
+) -> httpx.Response:
+    log.start()
+    try:
+        response = await client.send(request, stream=streamed)
+    except Exception as error:
+        log.failed(error)
+        raise
+    log.answered(response)
+    return response
 
 
 def _body(
@@ -515,8 +658,11 @@ def _invoke(
         request = hooks.run_before_request(context, request)
     streamed = endpoint.kind in ("stream", "raw")
     try:
+        log = _AttemptLog(config, request)
         response = retry(
-            lambda: client.send(request, stream=streamed), _retries(config, options)
+            lambda: _send(client, request, streamed, log),
+            _retries(config, endpoint, options),
+            on_retry=log.retrying,
         )
     except Exception as exc:
         if context is not None:
@@ -568,8 +714,11 @@ async def _invoke_async(
         request = hooks.run_before_request(context, request)
     streamed = endpoint.kind in ("stream", "raw")
     try:
+        log = _AttemptLog(config, request)
         response = await retry_async(
-            lambda: client.send(request, stream=streamed), _retries(config, options)
+            lambda: _send_async(client, request, streamed, log),
+            _retries(config, endpoint, options),
+            on_retry=log.retrying,
         )
     except Exception as exc:
         if context is not None:

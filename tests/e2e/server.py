@@ -265,6 +265,11 @@ class Server:
         except queue.Empty:
             return self.default
 
+    def count(self, method: str, path: str) -> int:
+        """How many requests came for `method path` (the path without its query string)."""
+        with self._lock:
+            return sum(1 for r in self.requests if r.method == method and r.path.split("?")[0] == path)
+
     def wait_requests(self, n: int, timeout: float = 5.0) -> List[Request]:
         deadline = time.monotonic() + timeout
         while len(self.requests) < n and time.monotonic() < deadline:

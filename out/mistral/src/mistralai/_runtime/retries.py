@@ -28,26 +28,35 @@ import httpx
 __all__ = [
     "BackoffStrategy",
     "CONNECTION_ERRORS",
+    "IDEMPOTENT_METHODS",
     "Retries",
     "RetryConfig",
+    "SAFE_STATUS_CODES",
+    "default_status_codes",
     "retry",
     "retry_async",
 ]
 
 #: The transport failures `RetryConfig.retry_connection_errors` makes retryable: those
-#: after which the server cannot have acted on the request. The connection could not
-#: be made or taken from the pool, the request could not be written, or the server
-#: hung up without answering. A read that timed out or broke is not among them: the
-#: server may have done the work (a completion billed, a job created), so repeating a
-#: POST behind the caller's back could do it twice. Other errors propagate.
+#: that happen before the request is sent, so the server cannot have acted on it. The
+#: connection could not be made, or no pooled connection became free. A failure after
+#: sending began (a write or read that broke or timed out, a server that hung up) is
+#: not among them: the server may have done the work (a completion billed, a job
+#: created), so repeating a POST behind the caller's back could do it twice.
 CONNECTION_ERRORS = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
-    httpx.WriteError,
-    httpx.WriteTimeout,
-    httpx.RemoteProtocolError,
 )
+
+#: Methods that may be repeated without changing the result (RFC 9110, 9.2.2).
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"))
+
+#: Statuses that say the server did not act on the request, retried for every method.
+SAFE_STATUS_CODES = ("429", "503")
+
+#: `on_retry(retry_number, response, error, wait_seconds)`, called before each wait.
+OnRetry = Callable[[int, Optional[httpx.Response], Optional[Exception], float], object]
 
 _STRATEGIES = ("backoff", "none")
 _STATUS_PATTERN = re.compile(r"[1-5](?:[0-9]{2}|XX)", re.IGNORECASE)
@@ -95,8 +104,8 @@ class RetryConfig:
     retry_connection_errors: also retry when no response arrived at all (see
         `CONNECTION_ERRORS`). Off, such errors propagate at once.
 
-    What is retried: responses whose status the operation lists as retryable
-    (typically 429 and 5XX), honouring the server's `Retry-After` (delta-seconds or
+    What is retried: responses whose status is in `status_codes` (by default 429 and
+    503, and other 5XX for idempotent methods only: `default_status_codes`), honouring the server's `Retry-After` (delta-seconds or
     HTTP-date) or `retry-after-ms` header as a minimum wait; with
     `retry_connection_errors`, connection failures too. Other errors propagate at
     once, and interrupts (KeyboardInterrupt, task cancellation) are never caught.
@@ -111,8 +120,12 @@ class RetryConfig:
     strategy: str
     backoff: Optional[BackoffStrategy]
     retry_connection_errors: bool
-    # The statuses worth retrying ("429", "5XX"); None leaves it to the SDK's default (429 and 5XX).
+    # The statuses worth retrying ("429", "5XX"); None leaves it to the operation's
+    # default (`default_status_codes`).
     status_codes: Optional[Sequence[str]] = None
+    # At most this many retries after the first attempt; None: as many as the deadline
+    # allows.
+    max_retries: Optional[int] = None
 
     def __post_init__(self) -> None:
         if self.strategy not in _STRATEGIES:
@@ -121,6 +134,32 @@ class RetryConfig:
             )
         if self.strategy == "backoff" and not isinstance(self.backoff, BackoffStrategy):
             raise ValueError('strategy "backoff" needs a BackoffStrategy')
+        if self.max_retries is not None and not (
+            isinstance(self.max_retries, int)
+            and not isinstance(self.max_retries, bool)
+            and self.max_retries >= 0
+        ):
+            raise ValueError(
+                f"max_retries must be an integer >= 0 or None, not {self.max_retries!r}"
+            )
+
+
+def default_status_codes(
+    method: str, declared: Optional[Sequence[str]] = None
+) -> List[str]:
+    """The statuses an operation retries when the `RetryConfig` names none.
+
+    `declared`: what the API description asks for this operation, taken as is. Without
+    it: 429 and 503 (the server did not act on the request) for every method, and any
+    other 5XX only for an idempotent method, so a POST that failed half-way is not sent
+    again.
+    """
+    if declared is not None:
+        return [str(code) for code in declared]
+    codes = list(SAFE_STATUS_CODES)
+    if method.upper() in IDEMPOTENT_METHODS:
+        codes.append("5XX")
+    return codes
 
 
 class Retries:
@@ -216,7 +255,12 @@ class _Schedule:
         self._rand = rand
         self._now = now
         self._deadline = clock() + float(backoff.max_elapsed_time) / 1000.0
+        self._max_retries = retries.config.max_retries
         self._attempt = 0
+
+    @property
+    def retries_made(self) -> int:
+        return self._attempt
 
     def after_response(self, response: httpx.Response) -> Optional[float]:
         if not self._retries.is_retryable_status(response.status_code):
@@ -231,6 +275,8 @@ class _Schedule:
         return self._next_wait(None)
 
     def _next_wait(self, server_asks: Optional[float]) -> Optional[float]:
+        if self._max_retries is not None and self._attempt >= self._max_retries:
+            return None
         wait = _backoff_seconds(self._backoff, self._attempt, self._rand())
         if server_asks is not None:
             wait = max(wait, server_asks)
@@ -262,6 +308,7 @@ def retry(
     clock: Callable[[], float] = time.monotonic,
     rand: Callable[[], float] = random.random,
     now: Callable[[], float] = time.time,
+    on_retry: Optional[OnRetry] = None,
 ) -> httpx.Response:
     """Call `send` until it yields a response worth keeping, and return that response.
 
@@ -269,7 +316,9 @@ def retry(
     last attempt is returned as is, whatever its status. A connection error left
     after the last attempt is raised. `sleep`, `clock` (monotonic seconds), `rand`
     (uniform in [0, 1)) and `now` (wall-clock seconds, for HTTP-date Retry-After)
-    are there for tests.
+    are there for tests. `on_retry(retry_number, response, error, wait_seconds)` is
+    called before each wait (retry_number counts from 1; one of response and error is
+    None), for logging.
     """
     schedule = _schedule(retries, clock, rand, now)
     if schedule is None:
@@ -281,10 +330,14 @@ def retry(
             wait = schedule.after_error(error)
             if wait is None:
                 raise
+            if on_retry is not None:
+                on_retry(schedule.retries_made, None, error, wait)
         else:
             wait = schedule.after_response(response)
             if wait is None:
                 return response
+            if on_retry is not None:
+                on_retry(schedule.retries_made, response, None, wait)
             with contextlib.suppress(httpx.TransportError):
                 response.close()
         sleep(wait)
@@ -298,6 +351,7 @@ async def retry_async(
     clock: Callable[[], float] = time.monotonic,
     rand: Callable[[], float] = random.random,
     now: Callable[[], float] = time.time,
+    on_retry: Optional[OnRetry] = None,
 ) -> httpx.Response:
     """The asynchronous `retry`: same decisions, awaiting `send` and `sleep` (default
     `asyncio.sleep`).
@@ -319,10 +373,14 @@ async def retry_async(
             wait = schedule.after_error(error)
             if wait is None:
                 raise
+            if on_retry is not None:
+                on_retry(schedule.retries_made, None, error, wait)
         else:
             wait = schedule.after_response(response)
             if wait is None:
                 return response
+            if on_retry is not None:
+                on_retry(schedule.retries_made, response, None, wait)
             with contextlib.suppress(httpx.TransportError):
                 await response.aclose()
         await sleep(wait)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Dict, Optional, Type
@@ -39,6 +40,7 @@ class Unions:
         retry_config: OptionalNullable[RetryConfig] = UNSET,
         timeout_ms: Optional[int] = None,
         hooks: Optional[Hooks] = None,
+        debug_logger: Optional[logging.Logger] = None,
     ) -> None:
         """Create a client.
 
@@ -47,10 +49,13 @@ class Unions:
             url_params: values for the variables of the server URL.
             client: an httpx.Client to send requests with; the SDK never closes one you pass.
             async_client: the same for the async methods.
-            retry_config: how to retry failed requests; None turns retries off. The default retries
-                connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.
+            retry_config: how to retry failed requests; None turns retries off. The default makes at
+                most 2 retries within 20 seconds, with exponential backoff, of failures to connect, 429
+                and 503, and of other 5XX for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE).
             timeout_ms: a timeout for every request, in milliseconds.
-            hooks: callables run before each request and after each response."""
+            hooks: callables run before each request and after each response.
+            debug_logger: a logging.Logger for requests and retries, instead of the 'unions' logger.
+        """
         security: Dict[str, Scheme] = {}
         url = server_url or SERVER_URL
         if hooks is None:
@@ -64,6 +69,7 @@ class Unions:
             security=security,
             hooks=hooks,
             user_agent="unions/0.1.0 (gen)",
+            debug_logger=debug_logger,
         )
         self.hooks = self._config.hooks
 

@@ -7,6 +7,7 @@ Kept apart from the call machinery (client.py) so that creating the SDK loads no
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import httpx
@@ -15,11 +16,12 @@ from .hooks import Hooks
 from .retries import BackoffStrategy, RetryConfig
 from .unset import Unset
 
-# Retried unless the caller says otherwise: what a well-behaved client retries.
+# Retried unless the caller says otherwise: at most 2 retries within 20 s, of what the
+# operation's default status codes name (retries.default_status_codes) and of failures
+# to connect.
 DEFAULT_RETRY_CONFIG = RetryConfig(
-    "backoff", BackoffStrategy(500, 8_000, 2.0, 30_000), True
+    "backoff", BackoffStrategy(500, 5_000, 2.0, 20_000), True, max_retries=2
 )
-DEFAULT_RETRY_STATUS_CODES = ("429", "5XX")
 
 SecurityValue = Union[str, Tuple[str, str], Callable[[], Union[str, Tuple[str, str]]]]
 
@@ -73,6 +75,7 @@ class Config:
         security: Dict[str, Scheme],
         hooks: Hooks,
         user_agent: str,
+        debug_logger: Optional[logging.Logger] = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self._client = client
@@ -87,6 +90,8 @@ class Config:
         self.security = security
         self.hooks = hooks
         self.user_agent = user_agent
+        # Where requests are logged; None: the package's logger.
+        self.debug_logger = debug_logger
 
     @property
     def client(self) -> httpx.Client:
