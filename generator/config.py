@@ -9,6 +9,7 @@ from pathlib import Path
 from .problems import BuildError, Problem
 
 FORMATTERS = ("black", "ruff")
+DEFAULT_TIMEOUT_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class Config:
     version: str = "0.1.0"
     title: str | None = None
     formatter: str = "black"  # or "ruff": `ruff format`, for very large APIs
+    # The SDK's default timeout for its own HTTP client, in milliseconds: connect, read, write and
+    # pool wait; None means none. `connect_timeout_ms` sets the connect part alone (default: the same).
+    timeout_ms: int | None = DEFAULT_TIMEOUT_MS
+    connect_timeout_ms: int | None = None
 
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -71,7 +76,7 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if not isinstance(data, dict):
         raise BuildError([Problem(shown, "", "gen.yaml must be a mapping")])
     problems = []
-    known = {"package", "sdk_class", "version", "title", "formatter"}
+    known = {"package", "sdk_class", "version", "title", "formatter", "timeout_ms", "connect_timeout_ms"}
     for key in data:
         if key not in known:
             problems.append(Problem(shown, f"/{key}", f"unknown setting; expected one of {', '.join(sorted(known))}"))
@@ -84,6 +89,8 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     formatter = str(data.get("formatter", base.formatter))
     if formatter not in FORMATTERS:
         problems.append(Problem(shown, "/formatter", f"{formatter!r} is not a formatter gen knows; use black or ruff"))
+    timeout_ms = _milliseconds(data, "timeout_ms", base.timeout_ms, shown, problems)
+    connect_timeout_ms = _milliseconds(data, "connect_timeout_ms", None, shown, problems)
     if problems:
         raise BuildError(problems)
     title = data.get("title")
@@ -94,4 +101,27 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
         version=str(data.get("version", base.version)),
         title=str(title) if title is not None else None,
         formatter=formatter,
+        timeout_ms=timeout_ms,
+        connect_timeout_ms=connect_timeout_ms,
     )
+
+
+def _milliseconds(
+    data: dict[str, object], key: str, default: int | None, shown: str, problems: list[Problem]
+) -> int | None:
+    """A timeout setting: a whole number of milliseconds > 0, or null for no timeout."""
+    if key not in data:
+        return default
+    value = data[key]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        problems.append(
+            Problem(
+                shown,
+                f"/{key}",
+                f"{value!r} is not a timeout; use a whole number of milliseconds > 0, or null for none",
+            )
+        )
+        return default
+    return value

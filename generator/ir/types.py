@@ -263,3 +263,6 @@ class Api:
     operations: tuple[Operation, ...] = field(default=())
     groups: tuple[Group, ...] = ()  # the top-level groups; nested ones hang below them
     security: tuple[SecurityScheme, ...] = ()
+    # gen.yaml's default timeout for the SDK's own HTTP client (milliseconds; None: no timeout)
+    timeout_ms: int | None = 60_000
+    connect_timeout_ms: int | None = None  # None: the same as timeout_ms

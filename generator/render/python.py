@@ -238,6 +238,8 @@ class SdkView:
     server_url: str
     server_variables: tuple[tuple[str, str], ...]
     user_agent: str
+    default_timeout: str  # the httpx.Timeout expression of gen.yaml's timeout settings
+    timeout_doc: str
     docstring: str
     init_docstring: str
 
@@ -263,7 +265,8 @@ def sdk_view(api: t.Api) -> SdkView:
         "    async_client: the same for the async methods.",
         "    retry_config: how to retry failed requests; None turns retries off. The default retries",
         "        connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.",
-        "    timeout_ms: a timeout for every request, in milliseconds.",
+        "    timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool",
+        f"        wait), in place of the default: {_timeout_doc(api)}.",
         "    hooks: callables run before each request and after each response.",
     ]
     return SdkView(
@@ -271,9 +274,31 @@ def sdk_view(api: t.Api) -> SdkView:
         server_url=server.url,
         server_variables=server.variables,
         user_agent=f"{api.package}/{api.version} (gen)",
+        default_timeout=_timeout_expr(api),
+        timeout_doc=_timeout_doc(api),
         docstring=doc,
         init_docstring="Create a client.\n\n" + "\n".join(args),
     )
+
+
+def _seconds(ms: int | None) -> str:
+    return "None" if ms is None else repr(ms / 1000)
+
+
+def _timeout_expr(api: t.Api) -> str:
+    if api.connect_timeout_ms is None or api.connect_timeout_ms == api.timeout_ms:
+        return f"httpx.Timeout({_seconds(api.timeout_ms)})"
+    return f"httpx.Timeout({_seconds(api.timeout_ms)}, connect={_seconds(api.connect_timeout_ms)})"
+
+
+def _timeout_doc(api: t.Api) -> str:
+    def ms(value: int | None) -> str:
+        return "none" if value is None else f"{value} ms"
+
+    if api.connect_timeout_ms is None or api.connect_timeout_ms == api.timeout_ms:
+        return f"{ms(api.timeout_ms)} for each step" if api.timeout_ms is not None else "no timeout"
+    read = "no read timeout" if api.timeout_ms is None else f"{ms(api.timeout_ms)} to read"
+    return f"{read}, {ms(api.connect_timeout_ms)} to connect"
 
 
 def _sdk_imports(api: t.Api) -> tuple[str, ...]:

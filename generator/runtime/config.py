@@ -73,6 +73,7 @@ class Config:
         security: Dict[str, Scheme],
         hooks: Hooks,
         user_agent: str,
+        default_timeout: Optional[httpx.Timeout] = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self._client = client
@@ -84,6 +85,10 @@ class Config:
             DEFAULT_RETRY_CONFIG if isinstance(retry_config, Unset) else retry_config
         )
         self.timeout_ms = timeout_ms
+        # The timeout of the clients the SDK makes (gen.yaml's timeout_ms); httpx's 5 s otherwise.
+        self.default_timeout = (
+            default_timeout if default_timeout is not None else httpx.Timeout(5.0)
+        )
         self.security = security
         self.hooks = hooks
         self.user_agent = user_agent
@@ -91,13 +96,17 @@ class Config:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(follow_redirects=True)
+            self._client = httpx.Client(
+                follow_redirects=True, timeout=self.default_timeout
+            )
         return self._client
 
     @property
     def async_client(self) -> httpx.AsyncClient:
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(follow_redirects=True)
+            self._async_client = httpx.AsyncClient(
+                follow_redirects=True, timeout=self.default_timeout
+            )
         return self._async_client
 
     def close(self) -> None:

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     pass
 
 SERVER_URL = "https://api.mistral.ai"
+# The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
+# no read timeout, 10000 ms to connect. `timeout_ms=` of the client or of one call replaces it.
+DEFAULT_TIMEOUT = httpx.Timeout(None, connect=10.0)
 
 
 class Mistral:
@@ -61,7 +64,8 @@ class Mistral:
             async_client: the same for the async methods.
             retry_config: how to retry failed requests; None turns retries off. The default retries
                 connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.
-            timeout_ms: a timeout for every request, in milliseconds.
+            timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool
+                wait), in place of the default: no read timeout, 10000 ms to connect.
             hooks: callables run before each request and after each response."""
         security: Dict[str, Scheme] = {}
         api_key_value = api_key
@@ -83,6 +87,7 @@ class Mistral:
             security=security,
             hooks=hooks,
             user_agent="mistralai/1.5.1 (gen)",
+            default_timeout=DEFAULT_TIMEOUT,
         )
         self.hooks = self._config.hooks
 

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     pass
 
 SERVER_URL = "https://nullable31.example.com"
+# The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
+# 60000 ms for each step. `timeout_ms=` of the client or of one call replaces it.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0)
 
 
 class Nullable31:
@@ -49,7 +52,8 @@ class Nullable31:
             async_client: the same for the async methods.
             retry_config: how to retry failed requests; None turns retries off. The default retries
                 connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.
-            timeout_ms: a timeout for every request, in milliseconds.
+            timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool
+                wait), in place of the default: 60000 ms for each step.
             hooks: callables run before each request and after each response."""
         security: Dict[str, Scheme] = {}
         url = server_url or SERVER_URL
@@ -64,6 +68,7 @@ class Nullable31:
             security=security,
             hooks=hooks,
             user_agent="nullable31/0.1.0 (gen)",
+            default_timeout=DEFAULT_TIMEOUT,
         )
         self.hooks = self._config.hooks
 
