@@ -305,18 +305,22 @@ def _sdk_imports(api: t.Api) -> tuple[str, ...]:
     """sdk.py's imports: the credentials' types and the groups' properties only where the API has them."""
     imports = Imports()
     imports.add("types", "TracebackType")
-    imports.add("typing", "TYPE_CHECKING", "Dict", "Optional", "Type")
+    # TypeVar, Union and Unset spell OptionalNullable for typing.get_type_hints without pydantic.
+    imports.add("typing", "TYPE_CHECKING", "Dict", "Optional", "Type", "TypeVar", "Union")
     if api.security:
-        imports.add("typing", "Callable", "Union")
+        imports.add("typing", "Callable")
     if any(s.kind == "basic" for s in api.security):
         imports.add("typing", "Tuple")
     if any(s.kind != "basic" for s in api.security):
         imports.add("os")  # the credential's environment variable
     if api.groups:
         imports.add("functools", "cached_property")
+        imports.add("importlib.util")  # the groups' modules, loaded lazily
+        imports.add("sys")
+        imports.add("types", "ModuleType")
     imports.add("httpx")
     imports.add("._runtime.config", "Config", "Scheme")
     imports.add("._runtime.hooks", "Hooks")
     imports.add("._runtime.retries", "RetryConfig")
-    imports.add("._runtime.unset", "UNSET")
+    imports.add("._runtime.unset", "UNSET", "Unset")
     return imports.lines()

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from ._runtime.config import Config
 
-if TYPE_CHECKING:
-    from .batch_jobs import BatchJobs
+# At runtime, not only for type checkers: typing.get_type_hints reads the properties' return types.
+from .batch_jobs import BatchJobs
 
+if TYPE_CHECKING:
     pass
 
 
@@ -23,6 +24,4 @@ class Batch:
 
     @cached_property
     def jobs(self) -> BatchJobs:
-        from .batch_jobs import BatchJobs
-
         return BatchJobs(self._config)

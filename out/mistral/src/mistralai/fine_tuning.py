@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from ._runtime.config import Config
 
-if TYPE_CHECKING:
-    from .fine_tuning_jobs import FineTuningJobs
+# At runtime, not only for type checkers: typing.get_type_hints reads the properties' return types.
+from .fine_tuning_jobs import FineTuningJobs
 
+if TYPE_CHECKING:
     pass
 
 
@@ -20,6 +21,4 @@ class FineTuning:
 
     @cached_property
     def jobs(self) -> FineTuningJobs:
-        from .fine_tuning_jobs import FineTuningJobs
-
         return FineTuningJobs(self._config)

@@ -3,22 +3,48 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, Dict, Optional, Type
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Dict, Optional, Type, TypeVar, Union
 
 import httpx
 
 from ._runtime.config import Config, Scheme
 from ._runtime.hooks import Hooks
 from ._runtime.retries import RetryConfig
-from ._runtime.unset import UNSET
+from ._runtime.unset import UNSET, Unset
+
+
+def _load_lazily(name: str) -> ModuleType:
+    """A group's module, executed on its first attribute access: the properties' annotations name
+    their classes through it, so that typing.get_type_hints resolves them without every group
+    being loaded when the SDK is imported."""
+    fullname = f"{__package__}.{name}"
+    module = sys.modules.get(fullname)
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec(fullname)
+    assert spec is not None and spec.loader is not None, fullname
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[fullname] = module
+    loader.exec_module(module)
+    setattr(sys.modules[__package__], name, module)  # as an import binds a submodule
+    return module
+
 
 if TYPE_CHECKING:
     from ._runtime.types import OptionalNullable
-    from .jobs import Jobs
-
-    pass
+    from . import jobs as _jobs_group
+else:
+    # What the annotations mean at runtime (typing.get_type_hints), at no import cost: types.py's
+    # OptionalNullable is the same Union with pydantic's serialization settings.
+    _T = TypeVar("_T")
+    OptionalNullable = Union[_T, None, Unset]
+    _jobs_group = _load_lazily("jobs")
 
 SERVER_URL = "https://enums.example.com"
 # The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
@@ -73,7 +99,7 @@ class Enums:
         self.hooks = self._config.hooks
 
     @cached_property
-    def jobs(self) -> Jobs:
+    def jobs(self) -> _jobs_group.Jobs:
         """Operations of the jobs group."""
         from .jobs import Jobs
 
