@@ -331,6 +331,7 @@ class ReadmeView:
     groups: tuple[tuple[t.Group, tuple[OperationDoc, ...]], ...]
     env: str | None
     first_error: str | None
+    timeout_doc: str  # gen.yaml's default timeout, in words
 
 
 class GroupDocs:
@@ -402,4 +403,8 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
         if isinstance(r.type, t.Ref) and r.type.kind == "error"
     ]
     env = next((s.env for s in api.security if s.kind != "basic"), None)
-    return ReadmeView(quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None)
+    from .python import timeout_doc
+
+    return ReadmeView(
+        quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None, timeout_doc(api)
+    )

@@ -266,7 +266,7 @@ def sdk_view(api: t.Api) -> SdkView:
         "    retry_config: how to retry failed requests; None turns retries off. The default retries",
         "        connection errors, 429 and 5XX for up to 30 seconds with exponential backoff.",
         "    timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool",
-        f"        wait), in place of the default: {_timeout_doc(api)}.",
+        f"        wait), in place of the default: {timeout_doc(api)}.",
         "    hooks: callables run before each request and after each response.",
     ]
     return SdkView(
@@ -275,7 +275,7 @@ def sdk_view(api: t.Api) -> SdkView:
         server_variables=server.variables,
         user_agent=f"{api.package}/{api.version} (gen)",
         default_timeout=_timeout_expr(api),
-        timeout_doc=_timeout_doc(api),
+        timeout_doc=timeout_doc(api),
         docstring=doc,
         init_docstring="Create a client.\n\n" + "\n".join(args),
     )
@@ -291,7 +291,7 @@ def _timeout_expr(api: t.Api) -> str:
     return f"httpx.Timeout({_seconds(api.timeout_ms)}, connect={_seconds(api.connect_timeout_ms)})"
 
 
-def _timeout_doc(api: t.Api) -> str:
+def timeout_doc(api: t.Api) -> str:
     def ms(value: int | None) -> str:
         return "none" if value is None else f"{value} ms"
 
