@@ -738,6 +738,17 @@ def test_a_read_timeout_is_an_api_timeout_error(server: Server, mode: str) -> No
     assert isinstance(info.value.__cause__, httpx.ReadTimeout)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_stream_body_that_cannot_be_decoded_is_an_sdk_error(server: Server, mode: str) -> None:
+    # httpx raises DecodingError (not a TransportError) while the stream is iterated
+    headers = {"Content-Encoding": "gzip"}
+    server.enqueue(respond(200, b"this is not gzip", "text/event-stream", headers))
+    with pytest.raises(StreamInterrupted) as info:
+        stream_events(server, mode, retries=NO_RETRIES)
+    assert isinstance(info.value, mistralai.SDKError)
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+
+
 def complete_at(url: str, mode: str) -> Any:
     if mode == "sync":
         with Mistral(api_key="k", server_url=url, retry_config=None) as client:
