@@ -9,6 +9,7 @@ from pathlib import Path
 from .problems import BuildError, Problem
 
 FORMATTERS = ("black", "ruff")
+DEFAULT_TIMEOUT_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Config:
     # number of retries, and the statuses every operation retries whatever its method.
     max_retries: int | None = None
     retry_status_codes: tuple[str, ...] | None = None
+    # The SDK's default timeout for its own HTTP client, in milliseconds: connect, read, write and
+    # pool wait; None means none. `connect_timeout_ms` sets the connect part alone (default: the same).
+    timeout_ms: int | None = DEFAULT_TIMEOUT_MS
+    connect_timeout_ms: int | None = None
 
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -75,7 +80,7 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if not isinstance(data, dict):
         raise BuildError([Problem(shown, "", "gen.yaml must be a mapping")])
     problems = []
-    known = {"package", "sdk_class", "version", "title", "formatter", "retries"}
+    known = {"package", "sdk_class", "version", "title", "formatter", "retries", "timeout_ms", "connect_timeout_ms"}
     for key in data:
         if key not in known:
             problems.append(Problem(shown, f"/{key}", f"unknown setting; expected one of {', '.join(sorted(known))}"))
@@ -89,6 +94,8 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if formatter not in FORMATTERS:
         problems.append(Problem(shown, "/formatter", f"{formatter!r} is not a formatter gen knows; use black or ruff"))
     max_retries, retry_codes = _retries(data.get("retries"), shown, problems)
+    timeout_ms = _milliseconds(data, "timeout_ms", base.timeout_ms, shown, problems)
+    connect_timeout_ms = _milliseconds(data, "connect_timeout_ms", None, shown, problems)
     if problems:
         raise BuildError(problems)
     title = data.get("title")
@@ -101,6 +108,8 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
         formatter=formatter,
         max_retries=max_retries,
         retry_status_codes=retry_codes,
+        timeout_ms=timeout_ms,
+        connect_timeout_ms=connect_timeout_ms,
     )
 
 
@@ -138,3 +147,24 @@ def _retries(value: object, shown: str, problems: list[Problem]) -> tuple[int | 
         else:
             found.append(str(code).upper())
     return max_retries, tuple(found)
+
+
+def _milliseconds(
+    data: dict[str, object], key: str, default: int | None, shown: str, problems: list[Problem]
+) -> int | None:
+    """A timeout setting: a whole number of milliseconds > 0, or null for no timeout."""
+    if key not in data:
+        return default
+    value = data[key]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        problems.append(
+            Problem(
+                shown,
+                f"/{key}",
+                f"{value!r} is not a timeout; use a whole number of milliseconds > 0, or null for none",
+            )
+        )
+        return default
+    return value

@@ -80,6 +80,8 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
         groups=group_tree(operations, tags, config.sdk_class),
         security=security_schemes(document.root, config.sdk_class),
         max_retries=config.max_retries,
+        timeout_ms=config.timeout_ms,
+        connect_timeout_ms=config.connect_timeout_ms,
     ), [p for p in problems if p.warning]
 
 

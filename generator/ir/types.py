@@ -267,3 +267,6 @@ class Api:
     groups: tuple[Group, ...] = ()  # the top-level groups; nested ones hang below them
     security: tuple[SecurityScheme, ...] = ()
     max_retries: int | None = None  # gen.yaml retries.max_retries; None: the runtime's default (2)
+    # gen.yaml's default timeout for the SDK's own HTTP client (milliseconds; None: no timeout)
+    timeout_ms: int | None = 60_000
+    connect_timeout_ms: int | None = None  # None: the same as timeout_ms

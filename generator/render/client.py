@@ -241,8 +241,7 @@ class GroupView:
 
 def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupView:
     spell = Spelling(declarations, qualified=True)
-    # What the template writes around the operations: the TYPE_CHECKING block, the class, its children.
-    spell.use("TYPE_CHECKING")
+    # What the template writes around the operations: the class, its children.
     spell.use("Config")
     if group.children:
         spell.use("cached_property")
@@ -334,6 +333,7 @@ class ReadmeView:
     groups: tuple[tuple[t.Group, tuple[OperationDoc, ...]], ...]
     env: str | None
     first_error: str | None
+    timeout_doc: str  # gen.yaml's default timeout, in words
 
 
 class GroupDocs:
@@ -405,4 +405,8 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
         if isinstance(r.type, t.Ref) and r.type.kind == "error"
     ]
     env = next((s.env for s in api.security if s.kind != "basic"), None)
-    return ReadmeView(quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None)
+    from .python import timeout_doc
+
+    return ReadmeView(
+        quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None, timeout_doc(api)
+    )

@@ -238,6 +238,8 @@ class SdkView:
     server_url: str
     server_variables: tuple[tuple[str, str], ...]
     user_agent: str
+    default_timeout: str  # the httpx.Timeout expression of gen.yaml's timeout settings
+    timeout_doc: str
     docstring: str
     init_docstring: str
 
@@ -265,7 +267,8 @@ def sdk_view(api: t.Api) -> SdkView:
         "    retry_config: how to retry failed requests; None turns retries off. The default makes at",
         f"        most {view_retries} retries within 20 seconds, with exponential backoff, of failures to connect, 429",
         "        and 503, and of other 5XX for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE).",
-        "    timeout_ms: a timeout for every request, in milliseconds.",
+        "    timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool",
+        f"        wait), in place of the default: {timeout_doc(api)}.",
         "    hooks: callables run before each request and after each response.",
         f"    debug_logger: a logging.Logger for requests and retries, instead of the {api.package!r} logger.",
     ]
@@ -274,24 +277,50 @@ def sdk_view(api: t.Api) -> SdkView:
         server_url=server.url,
         server_variables=server.variables,
         user_agent=f"{api.package}/{api.version} (gen)",
+        default_timeout=_timeout_expr(api),
+        timeout_doc=timeout_doc(api),
         docstring=doc,
         init_docstring="Create a client.\n\n" + "\n".join(args),
     )
+
+
+def _seconds(ms: int | None) -> str:
+    return "None" if ms is None else repr(ms / 1000)
+
+
+def _timeout_expr(api: t.Api) -> str:
+    if api.connect_timeout_ms is None or api.connect_timeout_ms == api.timeout_ms:
+        return f"httpx.Timeout({_seconds(api.timeout_ms)})"
+    return f"httpx.Timeout({_seconds(api.timeout_ms)}, connect={_seconds(api.connect_timeout_ms)})"
+
+
+def timeout_doc(api: t.Api) -> str:
+    def ms(value: int | None) -> str:
+        return "none" if value is None else f"{value} ms"
+
+    if api.connect_timeout_ms is None or api.connect_timeout_ms == api.timeout_ms:
+        return f"{ms(api.timeout_ms)} for each step" if api.timeout_ms is not None else "no timeout"
+    read = "no read timeout" if api.timeout_ms is None else f"{ms(api.timeout_ms)} to read"
+    return f"{read}, {ms(api.connect_timeout_ms)} to connect"
 
 
 def _sdk_imports(api: t.Api) -> tuple[str, ...]:
     """sdk.py's imports: the credentials' types and the groups' properties only where the API has them."""
     imports = Imports()
     imports.add("types", "TracebackType")
-    imports.add("typing", "TYPE_CHECKING", "Dict", "Optional", "Type")
+    # TypeVar, Union and Unset spell OptionalNullable for typing.get_type_hints without pydantic.
+    imports.add("typing", "TYPE_CHECKING", "Dict", "Optional", "Type", "TypeVar", "Union")
     if api.security:
-        imports.add("typing", "Callable", "Union")
+        imports.add("typing", "Callable")
     if any(s.kind == "basic" for s in api.security):
         imports.add("typing", "Tuple")
     if any(s.kind != "basic" for s in api.security):
         imports.add("os")  # the credential's environment variable
     if api.groups:
         imports.add("functools", "cached_property")
+        imports.add("importlib.util")  # the groups' modules, loaded lazily
+        imports.add("sys")
+        imports.add("types", "ModuleType")
     imports.add("logging")
     imports.add("httpx")
     imports.add("._runtime.config", "Config", "Scheme")
@@ -301,5 +330,5 @@ def _sdk_imports(api: t.Api) -> tuple[str, ...]:
         imports.add("._runtime.unset", "Unset")
     imports.add("._runtime.hooks", "Hooks")
     imports.add("._runtime.retries", "RetryConfig")
-    imports.add("._runtime.unset", "UNSET")
+    imports.add("._runtime.unset", "UNSET", "Unset")
     return imports.lines()

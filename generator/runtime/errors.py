@@ -91,3 +91,26 @@ def _cause_summary(cause: Exception, limit: int = 5) -> str:
 def _first_lines(text: str, limit: int = 6) -> str:
     lines = text.splitlines()
     return " ".join(lines[:limit]) + (" ..." if len(lines) > limit else "")
+
+
+class APIConnectionError(SDKError):
+    """The request never got a complete response: the connection could not be made or broke
+    (refused, reset, DNS, TLS, a protocol error). The httpx exception is `__cause__`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """A timeout expired: connecting, sending, waiting for the response, or for a free connection
+    of the pool. The httpx exception (an `httpx.TimeoutException`) is `__cause__`."""
+
+
+def transport_error(exc: httpx.HTTPError) -> SDKError:
+    """The SDK's exception for an httpx one; raise it `from exc`."""
+    described = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"the request timed out ({described})")
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(f"the connection failed ({described})")
+    return SDKError(f"the request failed ({described})")

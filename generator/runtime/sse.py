@@ -321,7 +321,7 @@ class EventStream(Generic[T]):
                 if error is not None:
                     raise error from None
                 raise
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 self.close()
                 raise core.cut_error(exc) from exc
             except BaseException:
@@ -402,7 +402,7 @@ class EventStreamAsync(Generic[T]):
                 if error is not None:
                     raise error from None
                 raise
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 await self.aclose()
                 raise core.cut_error(exc) from exc
             except BaseException:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import socket
 import time
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar
 
 import httpx
@@ -565,7 +567,7 @@ def test_hooks(server: Server, mode: str) -> None:
             client.chat.complete(model=MODEL, messages=HI)
             with pytest.raises(models.HTTPValidationError):
                 client.chat.complete(model=MODEL, messages=HI)
-            with pytest.raises(httpx.ConnectError):
+            with pytest.raises(mistralai.APIConnectionError):
                 client.chat.complete(model=MODEL, messages=HI, server_url="http://127.0.0.1:9", retries=None)
     else:
 
@@ -574,7 +576,7 @@ def test_hooks(server: Server, mode: str) -> None:
                 await client.chat.complete_async(model=MODEL, messages=HI)
                 with pytest.raises(models.HTTPValidationError):
                     await client.chat.complete_async(model=MODEL, messages=HI)
-                with pytest.raises(httpx.ConnectError):
+                with pytest.raises(mistralai.APIConnectionError):
                     await client.chat.complete_async(
                         model=MODEL, messages=HI, server_url="http://127.0.0.1:9", retries=None
                     )
@@ -587,7 +589,7 @@ def test_hooks(server: Server, mode: str) -> None:
         ("before", op),
         ("error", op, 422, "HTTPValidationError"),
         ("before", op),
-        ("error", op, None, "ConnectError"),
+        ("error", op, None, "APIConnectionError"),  # hooks see what the caller gets
     ]
 
 
@@ -658,20 +660,22 @@ def test_sdk_created_async_client_is_closed(server: Server) -> None:
 def test_timeout_ms(server: Server, mode: str, where: str) -> None:
     server.enqueue(respond(200, json.dumps(chat_completion()).encode(), delay=3.0))
     start = time.monotonic()
-    with pytest.raises(httpx.TimeoutException):
+    with pytest.raises(mistralai.APITimeoutError) as info:
         if where == "call":
             complete(server, mode, timeout_ms=200, retries=NO_RETRIES)
         else:
             complete(server, mode, sdk_kw={"timeout_ms": 200, "retry_config": None})
     elapsed = time.monotonic() - start
     assert 0.15 <= elapsed < 2.5, elapsed  # the server would answer after 3 s
+    assert isinstance(info.value, mistralai.SDKError)
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_read_timeout_is_not_repeated(server: Server, mode: str) -> None:
     # The server got the request and may be working on it: sending it again could do the work twice.
     server.default = respond(200, json.dumps(chat_completion()).encode(), delay=3.0)
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(mistralai.APITimeoutError):
         complete(
             server,
             mode,
@@ -679,6 +683,109 @@ def test_a_read_timeout_is_not_repeated(server: Server, mode: str) -> None:
             retries=RetryConfig("backoff", BackoffStrategy(10, 10, 1.0, 400), True),
         )
     assert len(server.requests) == 1
+
+
+def _gen_yaml_timeout() -> httpx.Timeout:
+    """The timeout specs/mistral/gen.yaml asks for, as httpx spells it."""
+    from generator.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[2] / "specs" / "mistral" / "gen.yaml", "mistral")
+    seconds = [None if ms is None else ms / 1000 for ms in (config.timeout_ms, config.connect_timeout_ms)]
+    return httpx.Timeout(seconds[0], connect=seconds[1] if config.connect_timeout_ms is not None else seconds[0])
+
+
+def test_the_sdks_own_clients_have_the_gen_yaml_timeout() -> None:
+    expected = _gen_yaml_timeout()
+    assert expected == httpx.Timeout(None, connect=10.0)  # Mistral: no read timeout, 10 s to connect
+    client = Mistral(api_key="k")
+    assert client._config.client.timeout == expected
+    assert client._config.async_client.timeout == expected
+    client.close()
+    run(client.aclose())
+    # A client the caller passes keeps its own settings.
+    mine = httpx.Client(timeout=3.0)
+    assert Mistral(api_key="k", client=mine)._config.client.timeout == httpx.Timeout(3.0)
+    mine.close()
+
+
+def test_timeout_ms_replaces_the_default_for_every_step() -> None:
+    from mistralai._runtime.client import Call, Endpoint, build_request
+
+    endpoint: Endpoint[Any] = Endpoint("op", "GET", "/v1/models")
+    with Mistral(api_key="k", timeout_ms=1500) as client:
+        config = client._config
+        for call_ms, seconds in ((None, 1.5), (250, 0.25)):
+            request = build_request(config, config.client, endpoint, (), None, Call(None, None, call_ms, None))
+            assert request.extensions["timeout"] == httpx.Timeout(seconds).as_dict()
+    with Mistral(api_key="k") as client:
+        config = client._config
+        request = build_request(config, config.client, endpoint, (), None, Call(None, None, None, None))
+        assert request.extensions["timeout"] == _gen_yaml_timeout().as_dict()
+
+
+def test_a_slow_completion_succeeds_with_the_default_timeout(server: Server) -> None:
+    # httpx's own default would give up after 5 s of waiting for the answer.
+    server.enqueue(respond(200, json.dumps(chat_completion("late")).encode(), delay=8.0))
+    start = time.monotonic()
+    assert complete(server, "sync").choices[0].message.content == "late"
+    assert time.monotonic() - start >= 7.5
+    assert len(server.requests) == 1
+
+
+def test_a_stream_with_slow_gaps_between_events_succeeds_with_the_default_timeout(server: Server) -> None:
+    events = [chunk_json(f"t{i}", i) for i in range(3)]
+    body = sse_body(events)
+    boundaries = [len(sse_body(events[: i + 1], done=False)) for i in range(2)]  # after t0, after t1
+    server.enqueue(sse_response(body, framing="length", cuts=boundaries, pause=8.0))
+    start = time.monotonic()
+    assert contents(stream_events(server, "async")) == ["t0", "t1", "t2"]
+    assert time.monotonic() - start >= 15.5  # two 8 s gaps
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_refused_connection_is_an_api_connection_error(mode: str) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(mistralai.APIConnectionError) as info:
+        complete_at(f"http://127.0.0.1:{port}", mode)
+    assert not isinstance(info.value, mistralai.APITimeoutError)
+    assert isinstance(info.value, mistralai.SDKError)
+    assert isinstance(info.value.__cause__, httpx.ConnectError)
+    assert "ConnectError" in str(info.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_read_timeout_is_an_api_timeout_error(server: Server, mode: str) -> None:
+    server.enqueue(respond(200, json.dumps(chat_completion()).encode(), delay=3.0))
+    with pytest.raises(mistralai.APITimeoutError) as info:
+        complete(server, mode, timeout_ms=200, retries=NO_RETRIES)
+    assert isinstance(info.value, mistralai.APIConnectionError)
+    assert isinstance(info.value, mistralai.SDKError)
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_stream_body_that_cannot_be_decoded_is_an_sdk_error(server: Server, mode: str) -> None:
+    # httpx raises DecodingError (not a TransportError) while the stream is iterated
+    headers = {"Content-Encoding": "gzip"}
+    server.enqueue(respond(200, b"this is not gzip", "text/event-stream", headers))
+    with pytest.raises(StreamInterrupted) as info:
+        stream_events(server, mode, retries=NO_RETRIES)
+    assert isinstance(info.value, mistralai.SDKError)
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+
+
+def complete_at(url: str, mode: str) -> Any:
+    if mode == "sync":
+        with Mistral(api_key="k", server_url=url, retry_config=None) as client:
+            return client.chat.complete(model=MODEL, messages=HI)
+
+    async def go() -> Any:
+        async with Mistral(api_key="k", server_url=url, retry_config=None) as client:
+            return await client.chat.complete_async(model=MODEL, messages=HI)
+
+    return run(go())
 
 
 # -- credentials ---------------------------------------------------------------------------------------
@@ -704,6 +811,7 @@ def test_a_stream_that_stalls_past_the_timeout_is_interrupted(server: Server, mo
     assert time.monotonic() - start < 2.0
     assert contents(info.value.events) == ["t0", "t1", "t2"]  # type: ignore[attr-defined]
     assert "ReadTimeout" in str(info.value), str(info.value)
+    assert isinstance(info.value, mistralai.SDKError)
     assert isinstance(info.value.__cause__, httpx.ReadTimeout)
     assert server.connections[0].closed.wait(1.0)
     assert len(server.requests) == 1  # a stream that has begun is never retried
@@ -851,12 +959,14 @@ def test_server_hanging_up_without_answering(server: Server, mode: str) -> None:
         return False
 
     server.enqueue(hang_up)
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(mistralai.APIConnectionError) as info:
         complete(server, mode, retries=NO_RETRIES)
+    assert isinstance(info.value.__cause__, httpx.RemoteProtocolError)
     # The default configuration does not repeat it either: the request was sent, and the
     # server may have acted on it.
     server.enqueue(hang_up, json_response(chat_completion("not reached")))
     before = len(server.requests)
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(mistralai.APIConnectionError) as again:
         complete(server, mode)
+    assert isinstance(again.value.__cause__, httpx.RemoteProtocolError)
     assert len(server.requests) == before + 1

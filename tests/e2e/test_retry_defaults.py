@@ -16,7 +16,7 @@ from typing import Any, Optional
 import httpx
 import pytest
 
-from mistralai import Mistral, models
+from mistralai import APIConnectionError, Mistral, models
 
 from .server import Server, chat_completion, json_response, text_response
 
@@ -182,8 +182,9 @@ def test_a_refused_connection_is_retried_twice_into_the_debug_logger(mode: str, 
     # Nothing listens on the port: the request is never sent, so even a POST is retried.
     mine = logging.getLogger("my.app.http")
     with caplog.at_level(logging.DEBUG):
-        with pytest.raises(httpx.ConnectError):
+        with pytest.raises(APIConnectionError) as raised:
             create_job(f"http://127.0.0.1:{free_port()}", mode, debug_logger=mine)
+    assert isinstance(raised.value.__cause__, httpx.ConnectError)
     attempts = [r for r in caplog.records if r.name == "my.app.http" and r.levelno == logging.DEBUG]
     assert [(r.attempt, r.status_code) for r in attempts] == [(1, None), (2, None), (3, None)]  # type: ignore[attr-defined]
     assert all("ConnectError" in r.getMessage() for r in attempts)

@@ -5,14 +5,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from ._runtime.config import Config
 
-if TYPE_CHECKING:
-    from .batch_jobs import BatchJobs
-
-    pass
+# At runtime, not only for type checkers: typing.get_type_hints reads the properties' return types.
+from .batch_jobs import BatchJobs
 
 
 class Batch:
@@ -23,6 +20,4 @@ class Batch:
 
     @cached_property
     def jobs(self) -> BatchJobs:
-        from .batch_jobs import BatchJobs
-
         return BatchJobs(self._config)

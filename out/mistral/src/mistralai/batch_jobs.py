@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from typing_extensions import Literal
 
@@ -14,9 +14,6 @@ from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _LIST: Endpoint[models.BatchJobsOut] = Endpoint(
     "jobs_api_routes_batch_get_batch_jobs",

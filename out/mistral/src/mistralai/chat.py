@@ -4,7 +4,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.chat` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 from . import models
 from ._runtime import client as _client
@@ -13,9 +13,6 @@ from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _COMPLETE: Endpoint[models.ChatCompletionResponse] = Endpoint(
     "chat_completion_v1_chat_completions_post",

@@ -4,7 +4,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.embeddings` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Union
+from typing import Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
@@ -12,9 +12,6 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _CREATE: Endpoint[models.EmbeddingResponse] = Endpoint(
     "embeddings_v1_embeddings_post",

@@ -4,7 +4,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.files` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 import httpx
 from typing_extensions import Literal
@@ -16,9 +16,6 @@ from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _LIST: Endpoint[models.ListFilesOut] = Endpoint(
     "files_api_routes_list_files",

@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from ._runtime.config import Config
 
-if TYPE_CHECKING:
-    from .fine_tuning_jobs import FineTuningJobs
-
-    pass
+# At runtime, not only for type checkers: typing.get_type_hints reads the properties' return types.
+from .fine_tuning_jobs import FineTuningJobs
 
 
 class FineTuning:
@@ -20,6 +17,4 @@ class FineTuning:
 
     @cached_property
     def jobs(self) -> FineTuningJobs:
-        from .fine_tuning_jobs import FineTuningJobs
-
         return FineTuningJobs(self._config)

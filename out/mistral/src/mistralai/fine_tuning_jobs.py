@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, List, Mapping, Optional, Sequence, Union
+from typing import List, Mapping, Optional, Sequence, Union
 
 from typing_extensions import Literal
 
@@ -14,9 +14,6 @@ from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _LIST: Endpoint[models.JobsOut] = Endpoint(
     "jobs_api_routes_fine_tuning_get_fine_tuning_jobs",

@@ -4,7 +4,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.models` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
@@ -12,9 +12,6 @@ from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _LIST: Endpoint[models.ModelList] = Endpoint(
     "list_models_v1_models_get",

@@ -4,7 +4,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.ocr` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Mapping, Optional, Union
+from typing import List, Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
@@ -12,9 +12,6 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, Nullable, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _PROCESS: Endpoint[models.OCRResponse] = Endpoint(
     "ocr_v1_ocr_post",

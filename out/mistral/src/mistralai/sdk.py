@@ -3,35 +3,73 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import sys
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Type, Union
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Type, TypeVar, Union
 
 import httpx
 
 from ._runtime.config import Config, Scheme
 from ._runtime.hooks import Hooks
 from ._runtime.retries import RetryConfig
-from ._runtime.unset import UNSET
+from ._runtime.unset import UNSET, Unset
+
+
+def _load_lazily(name: str) -> ModuleType:
+    """A group's module, executed on its first attribute access: the properties' annotations name
+    their classes through it, so that typing.get_type_hints resolves them without every group
+    being loaded when the SDK is imported."""
+    fullname = f"{__package__}.{name}"
+    module = sys.modules.get(fullname)
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec(fullname)
+    assert spec is not None and spec.loader is not None, fullname
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[fullname] = module
+    loader.exec_module(module)
+    setattr(sys.modules[__package__], name, module)  # as an import binds a submodule
+    return module
+
 
 if TYPE_CHECKING:
     from ._runtime.types import OptionalNullable
-    from .models_ import Models
-    from .files import Files
-    from .fine_tuning import FineTuning
-    from .batch import Batch
-    from .chat import Chat
-    from .fim import Fim
-    from .ocr import Ocr
-    from .classifiers import Classifiers
-    from .embeddings import Embeddings
-    from .agents import Agents
-
-    pass
+    from . import models_ as _models__group
+    from . import files as _files_group
+    from . import fine_tuning as _fine_tuning_group
+    from . import batch as _batch_group
+    from . import chat as _chat_group
+    from . import fim as _fim_group
+    from . import ocr as _ocr_group
+    from . import classifiers as _classifiers_group
+    from . import embeddings as _embeddings_group
+    from . import agents as _agents_group
+else:
+    # What the annotations mean at runtime (typing.get_type_hints), at no import cost: types.py's
+    # OptionalNullable is the same Union with pydantic's serialization settings.
+    _T = TypeVar("_T")
+    OptionalNullable = Union[_T, None, Unset]
+    _models__group = _load_lazily("models_")
+    _files_group = _load_lazily("files")
+    _fine_tuning_group = _load_lazily("fine_tuning")
+    _batch_group = _load_lazily("batch")
+    _chat_group = _load_lazily("chat")
+    _fim_group = _load_lazily("fim")
+    _ocr_group = _load_lazily("ocr")
+    _classifiers_group = _load_lazily("classifiers")
+    _embeddings_group = _load_lazily("embeddings")
+    _agents_group = _load_lazily("agents")
 
 SERVER_URL = "https://api.mistral.ai"
+# The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
+# no read timeout, 10000 ms to connect. `timeout_ms=` of the client or of one call replaces it.
+DEFAULT_TIMEOUT = httpx.Timeout(None, connect=10.0)
 
 
 class Mistral:
@@ -64,7 +102,8 @@ class Mistral:
             retry_config: how to retry failed requests; None turns retries off. The default makes at
                 most 2 retries within 20 seconds, with exponential backoff, of failures to connect, 429
                 and 503, and of other 5XX for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE).
-            timeout_ms: a timeout for every request, in milliseconds.
+            timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool
+                wait), in place of the default: no read timeout, 10000 ms to connect.
             hooks: callables run before each request and after each response.
             debug_logger: a logging.Logger for requests and retries, instead of the 'mistralai' logger.
         """
@@ -89,74 +128,75 @@ class Mistral:
             hooks=hooks,
             user_agent="mistralai/1.5.1 (gen)",
             debug_logger=debug_logger,
+            default_timeout=DEFAULT_TIMEOUT,
         )
         self.hooks = self._config.hooks
 
     @cached_property
-    def models(self) -> Models:
+    def models(self) -> _models__group.Models:
         """Model Management API"""
         from .models_ import Models
 
         return Models(self._config)
 
     @cached_property
-    def files(self) -> Files:
+    def files(self) -> _files_group.Files:
         """Files API"""
         from .files import Files
 
         return Files(self._config)
 
     @cached_property
-    def fine_tuning(self) -> FineTuning:
+    def fine_tuning(self) -> _fine_tuning_group.FineTuning:
         """Operations of the fine_tuning group."""
         from .fine_tuning import FineTuning
 
         return FineTuning(self._config)
 
     @cached_property
-    def batch(self) -> Batch:
+    def batch(self) -> _batch_group.Batch:
         """Batch API"""
         from .batch import Batch
 
         return Batch(self._config)
 
     @cached_property
-    def chat(self) -> Chat:
+    def chat(self) -> _chat_group.Chat:
         """Chat Completion API."""
         from .chat import Chat
 
         return Chat(self._config)
 
     @cached_property
-    def fim(self) -> Fim:
+    def fim(self) -> _fim_group.Fim:
         """Fill-in-the-middle API."""
         from .fim import Fim
 
         return Fim(self._config)
 
     @cached_property
-    def ocr(self) -> Ocr:
+    def ocr(self) -> _ocr_group.Ocr:
         """OCR API"""
         from .ocr import Ocr
 
         return Ocr(self._config)
 
     @cached_property
-    def classifiers(self) -> Classifiers:
+    def classifiers(self) -> _classifiers_group.Classifiers:
         """Classifiers API."""
         from .classifiers import Classifiers
 
         return Classifiers(self._config)
 
     @cached_property
-    def embeddings(self) -> Embeddings:
+    def embeddings(self) -> _embeddings_group.Embeddings:
         """Embeddings API."""
         from .embeddings import Embeddings
 
         return Embeddings(self._config)
 
     @cached_property
-    def agents(self) -> Agents:
+    def agents(self) -> _agents_group.Agents:
         """Agents API."""
         from .agents import Agents
 

@@ -27,7 +27,7 @@ import httpx
 import pydantic
 
 from .config import Config
-from .errors import ResponseValidationError, SDKError
+from .errors import ResponseValidationError, SDKError, transport_error
 from .files import File
 from .hooks import HookContext
 from .params import header_value, query_pairs, render_path, text
@@ -602,6 +602,25 @@ def _result(endpoint: Endpoint[T], response: httpx.Response) -> T:
     return result
 
 
+def _read(response: httpx.Response) -> None:
+    """Read and close a streamed response whose whole body is needed (an error, a non-stream)."""
+    try:
+        response.read()
+    except httpx.HTTPError as exc:
+        raise transport_error(exc) from exc
+    finally:
+        response.close()
+
+
+async def _aread(response: httpx.Response) -> None:
+    try:
+        await response.aread()
+    except httpx.HTTPError as exc:
+        raise transport_error(exc) from exc
+    finally:
+        await response.aclose()
+
+
 def _context(config: Config, endpoint: Endpoint[Any], call: Call) -> HookContext:
     return HookContext(
         endpoint.operation_id,
@@ -664,6 +683,12 @@ def _invoke(
             _retries(config, endpoint, options),
             on_retry=log.retrying,
         )
+    except httpx.HTTPError as exc:
+        # Every exception a call raises is an SDKError; httpx's is the cause.
+        error = transport_error(exc)
+        if context is not None:
+            hooks.run_after_error(context, None, error)
+        raise error from exc
     except Exception as exc:
         if context is not None:
             hooks.run_after_error(context, None, exc)
@@ -673,10 +698,7 @@ def _invoke(
             response = hooks.run_after_success(context, response)
         if endpoint.kind == "stream":
             if not _is_event_stream(response):
-                try:
-                    response.read()
-                finally:
-                    response.close()
+                _read(response)
                 raise _not_a_stream(response)
             return EventStream(response, endpoint.stream_decoder(), endpoint.sentinel)
         if endpoint.kind == "raw":
@@ -685,10 +707,7 @@ def _invoke(
             response.read()
         return _result(endpoint, response)
     if streamed:
-        try:
-            response.read()
-        finally:
-            response.close()
+        _read(response)
     error = _error(endpoint, response)
     if context is not None:
         hooks.run_after_error(context, response, error)
@@ -720,6 +739,12 @@ async def _invoke_async(
             _retries(config, endpoint, options),
             on_retry=log.retrying,
         )
+    except httpx.HTTPError as exc:
+        # Every exception a call raises is an SDKError; httpx's is the cause.
+        error = transport_error(exc)
+        if context is not None:
+            hooks.run_after_error(context, None, error)
+        raise error from exc
     except Exception as exc:
         if context is not None:
             hooks.run_after_error(context, None, exc)
@@ -729,10 +754,7 @@ async def _invoke_async(
             response = hooks.run_after_success(context, response)
         if endpoint.kind == "stream":
             if not _is_event_stream(response):
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
+                await _aread(response)
                 raise _not_a_stream(response)
             return EventStreamAsync(
                 response, endpoint.stream_decoder(), endpoint.sentinel
@@ -743,10 +765,7 @@ async def _invoke_async(
             await response.aread()
         return _result(endpoint, response)
     if streamed:
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
+        await _aread(response)
     error = _error(endpoint, response)
     if context is not None:
         hooks.run_after_error(context, response, error)

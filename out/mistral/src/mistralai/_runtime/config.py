@@ -76,6 +76,7 @@ class Config:
         hooks: Hooks,
         user_agent: str,
         debug_logger: Optional[logging.Logger] = None,
+        default_timeout: Optional[httpx.Timeout] = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self._client = client
@@ -87,6 +88,10 @@ class Config:
             DEFAULT_RETRY_CONFIG if isinstance(retry_config, Unset) else retry_config
         )
         self.timeout_ms = timeout_ms
+        # The timeout of the clients the SDK makes (gen.yaml's timeout_ms); httpx's 5 s otherwise.
+        self.default_timeout = (
+            default_timeout if default_timeout is not None else httpx.Timeout(5.0)
+        )
         self.security = security
         self.hooks = hooks
         self.user_agent = user_agent
@@ -96,13 +101,17 @@ class Config:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(follow_redirects=True)
+            self._client = httpx.Client(
+                follow_redirects=True, timeout=self.default_timeout
+            )
         return self._client
 
     @property
     def async_client(self) -> httpx.AsyncClient:
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(follow_redirects=True)
+            self._async_client = httpx.AsyncClient(
+                follow_redirects=True, timeout=self.default_timeout
+            )
         return self._async_client
 
     def close(self) -> None:

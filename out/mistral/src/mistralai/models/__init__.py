@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import APIConnectionError as APIConnectionError
+    from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
     from .agentscompletionrequest import (
@@ -483,6 +485,8 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: Dict[str, str] = {
+    "APIConnectionError": ".._runtime.errors",
+    "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
     "AgentsCompletionRequest": ".agentscompletionrequest",

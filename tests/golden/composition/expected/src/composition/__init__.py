@@ -2,6 +2,8 @@
 """Python SDK for the Composition API."""
 
 from . import models as models
+from ._runtime.errors import APIConnectionError as APIConnectionError
+from ._runtime.errors import APITimeoutError as APITimeoutError
 from ._runtime.errors import ResponseValidationError as ResponseValidationError
 from ._runtime.errors import SDKError as SDKError
 from ._runtime.hooks import HookContext as HookContext

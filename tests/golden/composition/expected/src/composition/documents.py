@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
@@ -13,9 +13,6 @@ from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _CREATE_DOCUMENT: Endpoint[models.Document] = Endpoint(
     "createDocument",

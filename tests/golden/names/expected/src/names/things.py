@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
@@ -12,9 +12,6 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _CREATE_THING: Endpoint[models.Thing] = Endpoint(
     "createThing",

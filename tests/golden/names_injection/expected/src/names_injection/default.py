@@ -3,7 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.default` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
@@ -11,9 +11,6 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _GET_SYMBOLS: Endpoint[models.Symbols] = Endpoint(
     "get-symbols",

@@ -3,7 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.presence` cheap.
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Mapping, Optional, Union
+from typing import List, Mapping, Optional, Union
 
 from typing_extensions import Literal
 
@@ -13,9 +13,6 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, Nullable, OptionalNullable
-
-if TYPE_CHECKING:
-    pass
 
 _PUT_PRESENCE: Endpoint[models.PresenceEcho] = Endpoint(
     "putPresence",

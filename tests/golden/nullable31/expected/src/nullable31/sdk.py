@@ -3,25 +3,54 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, Dict, Optional, Type
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Dict, Optional, Type, TypeVar, Union
 
 import httpx
 
 from ._runtime.config import Config, Scheme
 from ._runtime.hooks import Hooks
 from ._runtime.retries import RetryConfig
-from ._runtime.unset import UNSET
+from ._runtime.unset import UNSET, Unset
+
+
+def _load_lazily(name: str) -> ModuleType:
+    """A group's module, executed on its first attribute access: the properties' annotations name
+    their classes through it, so that typing.get_type_hints resolves them without every group
+    being loaded when the SDK is imported."""
+    fullname = f"{__package__}.{name}"
+    module = sys.modules.get(fullname)
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec(fullname)
+    assert spec is not None and spec.loader is not None, fullname
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[fullname] = module
+    loader.exec_module(module)
+    setattr(sys.modules[__package__], name, module)  # as an import binds a submodule
+    return module
+
 
 if TYPE_CHECKING:
     from ._runtime.types import OptionalNullable
-    from .records import Records
-
-    pass
+    from . import records as _records_group
+else:
+    # What the annotations mean at runtime (typing.get_type_hints), at no import cost: types.py's
+    # OptionalNullable is the same Union with pydantic's serialization settings.
+    _T = TypeVar("_T")
+    OptionalNullable = Union[_T, None, Unset]
+    _records_group = _load_lazily("records")
 
 SERVER_URL = "https://nullable31.example.com"
+# The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
+# 60000 ms for each step. `timeout_ms=` of the client or of one call replaces it.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0)
 
 
 class Nullable31:
@@ -52,7 +81,8 @@ class Nullable31:
             retry_config: how to retry failed requests; None turns retries off. The default makes at
                 most 2 retries within 20 seconds, with exponential backoff, of failures to connect, 429
                 and 503, and of other 5XX for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE).
-            timeout_ms: a timeout for every request, in milliseconds.
+            timeout_ms: a timeout for every request, in milliseconds (connect, read, write and pool
+                wait), in place of the default: 60000 ms for each step.
             hooks: callables run before each request and after each response.
             debug_logger: a logging.Logger for requests and retries, instead of the 'nullable31' logger.
         """
@@ -70,11 +100,12 @@ class Nullable31:
             hooks=hooks,
             user_agent="nullable31/0.1.0 (gen)",
             debug_logger=debug_logger,
+            default_timeout=DEFAULT_TIMEOUT,
         )
         self.hooks = self._config.hooks
 
     @cached_property
-    def records(self) -> Records:
+    def records(self) -> _records_group.Records:
         """Operations of the records group."""
         from .records import Records
 

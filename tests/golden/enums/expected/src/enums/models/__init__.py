@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import APIConnectionError as APIConnectionError
+    from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
     from .job import Job as Job, JobTypedDict as JobTypedDict
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from .weird import Weird as Weird
 
 _EXPORTS: Dict[str, str] = {
+    "APIConnectionError": ".._runtime.errors",
+    "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
     "Job": ".job",

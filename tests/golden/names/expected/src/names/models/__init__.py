@@ -7,6 +7,8 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from .._runtime.errors import APIConnectionError as APIConnectionError
+    from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
     from .basemodel2 import (
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from .unset2 import Unset2 as Unset2, Unset2TypedDict as Unset2TypedDict
 
 _EXPORTS: Dict[str, str] = {
+    "APIConnectionError": ".._runtime.errors",
+    "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
     "BaseModel2": ".basemodel2",
