@@ -145,11 +145,15 @@ def _exports(m: Any) -> dict[str, Any]:
 
 
 def exported_models(m: Any) -> list[str]:
-    """The model classes a models package defines (an alias of a model, like `Summary`, is not one)."""
+    """The model classes a models package defines (an alias of a model, like `Summary`, is not one; nor is the
+    runtime's upload type `File`, which every models package re-exports)."""
     return [
         n
         for n, obj in _exports(m).items()
-        if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel) and obj.__name__ == n
+        if isinstance(obj, type)
+        and issubclass(obj, pydantic.BaseModel)
+        and obj.__name__ == n
+        and obj.__module__.startswith(m.__name__ + ".")
     ]
 
 
@@ -1262,6 +1266,25 @@ def test_models_load_lazily(golden: Path, case: str) -> None:
         getattr(m, first)
         assert any(n.startswith(case + ".models.") for n in sys.modules)
         assert set(m.__all__) <= set(dir(m))
+        # The package re-exports every model the same lazy way: one model loads its own modules only.
+        for name in [n for n in sys.modules if n == case or n.startswith(case + ".")]:
+            del sys.modules[name]
+        pkg = importlib.import_module(case)
+        m = importlib.import_module(case + ".models")
+        assert not [n for n in sys.modules if n.startswith(case + ".models.")]
+        assert set(m.__all__) <= set(pkg.__all__) <= set(dir(pkg)), set(m.__all__) - set(pkg.__all__)
+        last = [n for n in m.__all__ if not m._EXPORTS[n].startswith("..")][-1]
+        value = getattr(pkg, last)
+        assert value is getattr(m, last)
+        loaded = {n for n in sys.modules if n.startswith(case + ".models.")}
+        assert case + ".models" + m._EXPORTS[last] in loaded and len(loaded) < len(set(m._EXPORTS.values())) - 1, loaded
+        assert pkg.File is m.File and pkg.FileTypedDict is m.FileTypedDict
+        try:
+            getattr(pkg, "NoSuchModel")
+        except AttributeError:
+            pass
+        else:
+            raise AssertionError("an unknown name must raise AttributeError")
         """,
         case,
         golden,
