@@ -24,3 +24,18 @@ def test_names_that_differ_only_by_case_get_distinct_classes_in_claim_order() ->
     # Module files are lower case: `ApiEndpoint` and `APIEndpoint` cannot both be `apiendpoint.py`.
     namer = Namer(RESERVED_TYPE_NAMES)
     assert [namer.claim(n, twin=True) for n in ("ApiEndpoint", "APIEndpoint", "File")] == ["ApiEndpoint", "APIEndpoint2", "File2"]
+
+
+@pytest.mark.parametrize(
+    "wire, expected",
+    [
+        ("image_url", "ImageURL"),
+        ("files_api_routes_upload_file", "FilesAPIRoutesUploadFile"),
+        ("model_id", "ModelID"),
+        ("url", "URL"),
+        ("Identity", "Identity"),  # a word that starts like one is no acronym
+        ("ids", "Ids"),
+    ],
+)
+def test_acronyms_are_capitals_in_names_gen_puts_together(wire: str, expected: str) -> None:
+    assert pascal(wire) == expected

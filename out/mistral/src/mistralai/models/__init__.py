@@ -274,10 +274,10 @@ if TYPE_CHECKING:
     from .filesignedurl import FileSignedURL as FileSignedURL
     from .filesignedurl import FileSignedURLTypedDict as FileSignedURLTypedDict
     from .filesapiroutesuploadfilerequest import (
-        FilesApiRoutesUploadFileRequest as FilesApiRoutesUploadFileRequest,
+        FilesAPIRoutesUploadFileRequest as FilesAPIRoutesUploadFileRequest,
     )
     from .filesapiroutesuploadfilerequest import (
-        FilesApiRoutesUploadFileRequestTypedDict as FilesApiRoutesUploadFileRequestTypedDict,
+        FilesAPIRoutesUploadFileRequestTypedDict as FilesAPIRoutesUploadFileRequestTypedDict,
     )
     from .finetuneablemodel import FineTuneableModel as FineTuneableModel
     from .function import Function as Function
@@ -309,9 +309,9 @@ if TYPE_CHECKING:
     from .imageurl import ImageURLTypedDict as ImageURLTypedDict
     from .imageurlchunk import ImageURLChunk as ImageURLChunk
     from .imageurlchunk import ImageURLChunkTypedDict as ImageURLChunkTypedDict
-    from .imageurlchunkimageurl import ImageURLChunkImageUrl as ImageURLChunkImageUrl
+    from .imageurlchunkimageurl import ImageURLChunkImageURL as ImageURLChunkImageURL
     from .imageurlchunkimageurl import (
-        ImageURLChunkImageUrlTypedDict as ImageURLChunkImageUrlTypedDict,
+        ImageURLChunkImageURLTypedDict as ImageURLChunkImageURLTypedDict,
     )
     from .jobin import JobIn as JobIn
     from .jobin import JobInTypedDict as JobInTypedDict
@@ -321,13 +321,13 @@ if TYPE_CHECKING:
     from .jobout import JobOutTypedDict as JobOutTypedDict
     from .joboutstatus import JobOutStatus as JobOutStatus
     from .jobsapiroutesfinetuningcreatefinetuningjobresponse import (
-        JobsApiRoutesFineTuningCreateFineTuningJobResponse as JobsApiRoutesFineTuningCreateFineTuningJobResponse,
+        JobsAPIRoutesFineTuningCreateFineTuningJobResponse as JobsAPIRoutesFineTuningCreateFineTuningJobResponse,
     )
     from .jobsapiroutesfinetuningcreatefinetuningjobresponse import (
-        JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict as JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict,
+        JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict as JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict,
     )
     from .jobsapiroutesfinetuninggetfinetuningjobsstatus import (
-        JobsApiRoutesFineTuningGetFineTuningJobsStatus as JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+        JobsAPIRoutesFineTuningGetFineTuningJobsStatus as JobsAPIRoutesFineTuningGetFineTuningJobsStatus,
     )
     from .jobsout import JobsOut as JobsOut
     from .jobsout import JobsOutTypedDict as JobsOutTypedDict
@@ -379,10 +379,10 @@ if TYPE_CHECKING:
     from .retrievefileout import RetrieveFileOut as RetrieveFileOut
     from .retrievefileout import RetrieveFileOutTypedDict as RetrieveFileOutTypedDict
     from .retrievemodelv1modelsmodelidgetresponse import (
-        RetrieveModelV1ModelsModelIdGetResponse as RetrieveModelV1ModelsModelIdGetResponse,
+        RetrieveModelV1ModelsModelIDGetResponse as RetrieveModelV1ModelsModelIDGetResponse,
     )
     from .retrievemodelv1modelsmodelidgetresponse import (
-        RetrieveModelV1ModelsModelIdGetResponseTypedDict as RetrieveModelV1ModelsModelIdGetResponseTypedDict,
+        RetrieveModelV1ModelsModelIDGetResponseTypedDict as RetrieveModelV1ModelsModelIDGetResponseTypedDict,
     )
     from .sampletype import SampleType as SampleType
     from .source import Source as Source
@@ -581,8 +581,8 @@ _EXPORTS: Dict[str, str] = {
     "FileSchemaTypedDict": ".fileschema",
     "FileSignedURL": ".filesignedurl",
     "FileSignedURLTypedDict": ".filesignedurl",
-    "FilesApiRoutesUploadFileRequest": ".filesapiroutesuploadfilerequest",
-    "FilesApiRoutesUploadFileRequestTypedDict": ".filesapiroutesuploadfilerequest",
+    "FilesAPIRoutesUploadFileRequest": ".filesapiroutesuploadfilerequest",
+    "FilesAPIRoutesUploadFileRequestTypedDict": ".filesapiroutesuploadfilerequest",
     "FineTuneableModel": ".finetuneablemodel",
     "Function": ".function",
     "FunctionTypedDict": ".function",
@@ -603,8 +603,8 @@ _EXPORTS: Dict[str, str] = {
     "ImageURLTypedDict": ".imageurl",
     "ImageURLChunk": ".imageurlchunk",
     "ImageURLChunkTypedDict": ".imageurlchunk",
-    "ImageURLChunkImageUrl": ".imageurlchunkimageurl",
-    "ImageURLChunkImageUrlTypedDict": ".imageurlchunkimageurl",
+    "ImageURLChunkImageURL": ".imageurlchunkimageurl",
+    "ImageURLChunkImageURLTypedDict": ".imageurlchunkimageurl",
     "JobIn": ".jobin",
     "JobInTypedDict": ".jobin",
     "JobMetadataOut": ".jobmetadataout",
@@ -612,9 +612,9 @@ _EXPORTS: Dict[str, str] = {
     "JobOut": ".jobout",
     "JobOutTypedDict": ".jobout",
     "JobOutStatus": ".joboutstatus",
-    "JobsApiRoutesFineTuningCreateFineTuningJobResponse": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
-    "JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
-    "JobsApiRoutesFineTuningGetFineTuningJobsStatus": ".jobsapiroutesfinetuninggetfinetuningjobsstatus",
+    "JobsAPIRoutesFineTuningCreateFineTuningJobResponse": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
+    "JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
+    "JobsAPIRoutesFineTuningGetFineTuningJobsStatus": ".jobsapiroutesfinetuninggetfinetuningjobsstatus",
     "JobsOut": ".jobsout",
     "JobsOutTypedDict": ".jobsout",
     "JsonSchema": ".jsonschema",
@@ -656,8 +656,8 @@ _EXPORTS: Dict[str, str] = {
     "ResponseFormats": ".responseformats",
     "RetrieveFileOut": ".retrievefileout",
     "RetrieveFileOutTypedDict": ".retrievefileout",
-    "RetrieveModelV1ModelsModelIdGetResponse": ".retrievemodelv1modelsmodelidgetresponse",
-    "RetrieveModelV1ModelsModelIdGetResponseTypedDict": ".retrievemodelv1modelsmodelidgetresponse",
+    "RetrieveModelV1ModelsModelIDGetResponse": ".retrievemodelv1modelsmodelidgetresponse",
+    "RetrieveModelV1ModelsModelIDGetResponseTypedDict": ".retrievemodelv1modelsmodelidgetresponse",
     "SampleType": ".sampletype",
     "Source": ".source",
     "SystemMessage": ".systemmessage",
