@@ -748,3 +748,28 @@ def test_an_error_body_is_raised_as_its_exception(built: Path, m: Any) -> None:
         with pytest.raises(m.Problem) as caught:
             sdk.class_.get_thing(id="nope")
     assert caught.value.data.message == "no such thing"
+
+
+def test_a_schema_named_file_leaves_models_file_to_the_upload_type(tmp_path: Path) -> None:
+    """`models.File` is always the runtime's upload type (the reference's examples import it); a schema of that
+    name is declared as `File2`, the Namer's usual answer to a reserved name, at top level as well."""
+    (tmp_path / "openapi.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    post:\n      operationId: send\n"
+        "      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n"
+        "              type: object\n              required: [file]\n"
+        "              properties: {file: {type: string, format: binary}}\n"
+        "      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/File'}}}}}\n"
+        "components:\n  schemas:\n    File:\n      type: object\n      properties: {id: {type: string}}\n"
+    )
+    done, _ = _gen("build", "openapi.yaml", "--out", "out", "--package", "filepkg", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    code = (
+        "import filepkg, filepkg.models as m\n"
+        "assert m.File.__module__ == 'filepkg._runtime.files', m.File.__module__\n"
+        "assert m.File2.__module__.startswith('filepkg.models.'), m.File2.__module__\n"
+        "assert filepkg.File is m.File and filepkg.File2 is m.File2 and filepkg.File2TypedDict is m.File2TypedDict\n"
+        "assert m.File2.model_validate({'id': 'a'}).id == 'a'\n"
+    )
+    src = next((tmp_path / "out").glob("*/src"))
+    run = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

@@ -145,11 +145,15 @@ def _exports(m: Any) -> dict[str, Any]:
 
 
 def exported_models(m: Any) -> list[str]:
-    """The model classes a models package defines (an alias of a model, like `Summary`, is not one)."""
+    """The model classes a models package defines (an alias of a model, like `Summary`, is not one; nor is the
+    runtime's upload type `File`, which every models package re-exports)."""
     return [
         n
         for n, obj in _exports(m).items()
-        if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel) and obj.__name__ == n
+        if isinstance(obj, type)
+        and issubclass(obj, pydantic.BaseModel)
+        and obj.__name__ == n
+        and obj.__module__.startswith(m.__name__ + ".")
     ]
 
 
@@ -418,8 +422,47 @@ def test_request_only_closed_model_rejects_unknown_keys(nl: Any, un: Any, en: An
 
 
 def test_request_only_closed_model_sends_its_fields(nl: Any) -> None:
-    assert sent(nl.SettingsPatch(theme=None)) == {"theme": None}
-    assert sent(nl.SettingsPatch(theme="dark", font_size=None, language=None)) == {"theme": "dark", "font_size": None}
+    # `region` is required with a default: left out, it is still sent, with the default.
+    assert sent(nl.SettingsPatch(theme=None)) == {"theme": None, "region": "eu-west"}
+    assert sent(nl.SettingsPatch(theme="dark", region="us", font_size=None, language=None)) == {
+        "theme": "dark",
+        "region": "us",
+        "font_size": None,
+    }
+
+
+def test_a_required_body_field_with_a_default_is_an_optional_argument_that_is_sent(golden: Path) -> None:
+    import inspect
+
+    import httpx
+
+    package = importlib.import_module("nullable")
+    parameters = inspect.signature(importlib.import_module("nullable.presence").Presence.patch_settings).parameters
+    assert parameters["region"].default == "eu-west" and parameters["region"].annotation in ("str", str)
+    assert parameters["theme"].default is inspect.Parameter.empty  # required without a default: still required
+    bodies: list[Any] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(204)
+
+    with package.Nullable(server_url="https://api.test", client=httpx.Client(transport=httpx.MockTransport(handler))) as sdk:
+        sdk.presence.patch_settings(theme="dark")
+        sdk.presence.patch_settings(theme="dark", region="us")
+    assert bodies == [{"theme": "dark", "region": "eu-west"}, {"theme": "dark", "region": "us"}]
+
+
+def test_only_a_default_of_the_fields_own_plain_type_makes_a_required_field_optional() -> None:
+    from generator.ir import types as t
+    from generator.ir.schemas import _plain_default
+
+    assert _plain_default(t.Primitive("str"), "mistral-embed")
+    assert _plain_default(t.Primitive("float"), 1) and _plain_default(t.Primitive("bool"), False)
+    assert not _plain_default(t.Primitive("int"), "30")  # the spec's default does not fit: the field stays required
+    assert not _plain_default(t.Primitive("int"), True)
+    assert not _plain_default(t.Primitive("str"), None)
+    assert not _plain_default(t.Primitive("datetime"), "2024-01-01T00:00:00Z")
+    assert not _plain_default(t.Ref("Color", "enum", "color"), "red")  # an enum member would need converting
 
 
 @pytest.mark.parametrize(
@@ -991,9 +1034,9 @@ SAMPLES: dict[str, dict[str, list[Any]]] = {
             {"presence": NB, "stored_at": "2024-01-02T03:04:05.123000+02:00", "previous": NB},
         ],
         "SettingsPatch": [
-            {"theme": None},
-            {"theme": "dark", "font_size": None, "language": "en"},
-            {"theme": None, "font_size": 12},
+            {"theme": None, "region": "eu-west"},
+            {"theme": "dark", "region": "us-east", "font_size": None, "language": "en"},
+            {"theme": None, "region": "eu-west", "font_size": 12},
         ],
     },
     "nullable31": {
@@ -1262,6 +1305,25 @@ def test_models_load_lazily(golden: Path, case: str) -> None:
         getattr(m, first)
         assert any(n.startswith(case + ".models.") for n in sys.modules)
         assert set(m.__all__) <= set(dir(m))
+        # The package re-exports every model the same lazy way: one model loads its own modules only.
+        for name in [n for n in sys.modules if n == case or n.startswith(case + ".")]:
+            del sys.modules[name]
+        pkg = importlib.import_module(case)
+        m = importlib.import_module(case + ".models")
+        assert not [n for n in sys.modules if n.startswith(case + ".models.")]
+        assert set(m.__all__) <= set(pkg.__all__) <= set(dir(pkg)), set(m.__all__) - set(pkg.__all__)
+        last = [n for n in m.__all__ if not m._EXPORTS[n].startswith("..")][-1]
+        value = getattr(pkg, last)
+        assert value is getattr(m, last)
+        loaded = {n for n in sys.modules if n.startswith(case + ".models.")}
+        assert case + ".models" + m._EXPORTS[last] in loaded and len(loaded) < len(set(m._EXPORTS.values())) - 1, loaded
+        assert pkg.File is m.File and pkg.FileTypedDict is m.FileTypedDict
+        try:
+            getattr(pkg, "NoSuchModel")
+        except AttributeError:
+            pass
+        else:
+            raise AssertionError("an unknown name must raise AttributeError")
         """,
         case,
         golden,

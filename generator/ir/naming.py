@@ -34,7 +34,7 @@ RESERVED_TYPE_NAMES = frozenset(
     BaseModel Unset UNSET Nullable Optional OptionalNullable List Dict Any Union Literal TypedDict
     NotRequired Annotated Discriminator Tag OpenStrEnum OpenIntEnum UnknownVariant date datetime
     None True False File FileTypedDict TypeAlias TypeAliasType TYPE_CHECKING SDKError
-    ResponseValidationError UNKNOWN_TAG Field
+    ResponseValidationError APIConnectionError APITimeoutError UNKNOWN_TAG Field
     """.split()
 )
 
@@ -58,11 +58,21 @@ def _ascii_words(text: str) -> list[str]:
     return [c for c in _SEPARATORS.split(normalized) if c]
 
 
+# Words written in capitals when gen puts a name together from separate words (`image_url` → `ImageURL`,
+# `files_api_routes_upload_file` → `FilesAPIRoutesUploadFile`), as the reference SDK spells them. A name
+# that is one word already (`ApiEndpoint`, `JsonSchema`) is the spec's own spelling and is kept.
+ACRONYMS = frozenset({"api", "http", "id", "json", "uri", "url", "uuid"})
+
+
 @_remembered
 def pascal(text: str) -> str:
-    """`chat_completion` → `ChatCompletion`; `FTModelOut` stays; `model-list` → `ModelList`."""
+    """`chat_completion` → `ChatCompletion`; `FTModelOut` and `ApiEndpoint` stay; `model-list` → `ModelList`;
+    `image_url` → `ImageURL` (see ACRONYMS)."""
     parts = _ascii_words(text)
-    name = "".join(p[:1].upper() + p[1:] for p in parts)
+    joined = len(parts) > 1
+    name = "".join(
+        p.upper() if p.lower() in ACRONYMS and (joined or p.islower()) else p[:1].upper() + p[1:] for p in parts
+    )
     return _identifier(name, prefix="Type")
 
 

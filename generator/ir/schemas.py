@@ -541,6 +541,10 @@ class SchemaConverter:
             default = typ
         elif info.get("x-gen-send-default") is True and "default" in info:
             default = t.Const(info["default"])
+        elif required and _plain_default(typ, info.get("default")):
+            # Required, yet the spec says what to send when the caller has no opinion (`model: mistral-embed`):
+            # the caller may leave it out, and the default goes on the wire, where the server requires the key.
+            default = t.Const(info["default"])
         description = info.get("description")
         return t.Field(
             name=name,
@@ -553,6 +557,19 @@ class SchemaConverter:
             deprecated=info.get("deprecated") is True,
             default=default,
         )
+
+
+_PLAIN_DEFAULTS: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def _plain_default(typ: t.Type, value: Any) -> bool:
+    """Whether `value` is a default a required field of type `typ` can take as it is: a str, number or bool of
+    the field's own primitive type (not a date, an enum member or an object, which would need converting)."""
+    if not isinstance(typ, t.Primitive) or typ.name not in _PLAIN_DEFAULTS or value is None:
+        return False
+    if isinstance(value, bool) and typ.name != "bool":
+        return False
+    return isinstance(value, _PLAIN_DEFAULTS[typ.name])
 
 
 # Keywords beside a `$ref` that leave it a mere second name of its target.

@@ -57,6 +57,29 @@ def _environment(overrides: Path | None) -> jinja2.Environment:
     return env
 
 
+# What `<pkg>.models` exports besides the declarations: the runtime's errors, and its upload file type under the
+# names the reference SDK gives it (`models.File`). These names are reserved (naming.RESERVED_TYPE_NAMES), so no
+# schema is ever declared under them: a schema called `File` becomes `File2`.
+_RUNTIME_EXPORTS = (
+    ("APIConnectionError", ".._runtime.errors"),
+    ("APITimeoutError", ".._runtime.errors"),
+    ("ResponseValidationError", ".._runtime.errors"),
+    ("SDKError", ".._runtime.errors"),
+    ("File", ".._runtime.files"),
+    ("FileTypedDict", ".._runtime.files"),
+)
+
+
+def model_exports(api: t.Api) -> list[tuple[str, str]]:
+    """(name, module relative to `<pkg>.models`) for every name `<pkg>.models` exports, in a stable order."""
+    exports = list(_RUNTIME_EXPORTS)
+    for decl in api.declarations:
+        exports.append((decl.name, "." + decl.module))
+        if decl.kind not in ("enum", "error"):
+            exports.append((decl.name + "TypedDict", "." + decl.module))
+    return exports
+
+
 def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
     """Relative path → file text, for every file of `out/<api>/`."""
     env = _environment(templates)
@@ -82,8 +105,9 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
         gview, docs = group_docs(group)
         emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
         emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
-    emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja")
-    emit(f"{pkg}/__init__.py", "package/__init__.py.jinja")
+    exports = model_exports(api)
+    emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja", exports=exports)
+    emit(f"{pkg}/__init__.py", "package/__init__.py.jinja", exports=exports)
     emit(f"{pkg}/py.typed", "package/py.typed.jinja")
     emit(f"{pkg}/utils.py", "package/utils.py.jinja")
     emit(f"{pkg}/sdk.py", "package/sdk.py.jinja", view=sdk_view(api))

@@ -68,8 +68,11 @@ def _argument(
     description: str | None,
     wire: str,
     example: t.Example | None,
+    plain: bool = False,
 ) -> Argument:
     wrapper, fallback = presence(required, nullable)
+    if plain:
+        wrapper = ""  # never None: a default stands for the value the field must have on the wire
     inner = _accepts(spell, typ)
     spelled = f"{spell.use(wrapper)}[{inner}]" if wrapper else inner
     if fallback == "UNSET":
@@ -119,9 +122,21 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
                     name += "_"
                 taken.add(name)
                 required = f.required and f.default is None
+                # A required field with a default (`model: mistral-embed`) is an argument the caller may leave out,
+                # typed as the field (not Optional: None is not a value the server takes for it).
+                plain = f.required and f.default is not None and not f.nullable
                 arguments.append(
                     _argument(
-                        spell, name, f.type, required, f.nullable, f.default, f.description, f.wire_name, f.example
+                        spell,
+                        name,
+                        f.type,
+                        required,
+                        f.nullable,
+                        f.default,
+                        f.description,
+                        f.wire_name,
+                        f.example,
+                        plain=plain,
                     )
                 )
                 pairs.append(f"{py_literal(f.name)}: {name}")

@@ -46,8 +46,12 @@ import mistralai.models as models
 from mistralai import Mistral
 from mistralai.models import AssistantMessage, SystemMessage, ToolMessage, UserMessage
 from mistralai.models.usermessage import UserMessage as UserMessageToo
+from mistralai import SystemMessage as TopSystemMessage, UserMessageTypedDict
+from mistralai.models import File
 
 MODEL = "mistral-small-latest"
+assert TopSystemMessage is SystemMessage and File.__name__ == "File"
+FIRST: UserMessageTypedDict = {"content": "Hello", "role": "user"}
 
 
 def retrieve_payment_status(transaction_id: str) -> str:
@@ -479,6 +483,21 @@ def test_agents_complete_as_documented(server: Server) -> None:
     assert server.requests[0].json() == {"agent_id": "ag:1234:20240101:abcd", "messages": [{"content": "Hi", "role": "user"}]}
 
 
+def test_embeddings_model_defaults_to_the_spec_default_and_is_sent(server: Server) -> None:
+    # `model` is required in the spec, with `default: mistral-embed`: an argument the caller may leave out, and the
+    # server, which requires the key, still gets it.
+    from mistralai import Mistral
+
+    server.enqueue(json_response(EMBEDDINGS), json_response(EMBEDDINGS))
+    with Mistral(api_key="k", server_url=server.url) as s:
+        s.embeddings.create(inputs=["x"])
+        s.embeddings.create(inputs=["y"], model="my-embed")
+    assert [r.json() for r in server.requests] == [
+        {"model": "mistral-embed", "input": ["x"]},
+        {"model": "my-embed", "input": ["y"]},
+    ]
+
+
 def test_model_list_entries_are_typed(server: Server) -> None:
     from mistralai import Mistral, models
 
@@ -512,21 +531,122 @@ def test_gap_named_server() -> None:
     Mistral(api_key="k", server="eu")  # type: ignore[call-arg]
 
 
-@pytest.mark.xfail(strict=True, reason="embeddings.create: `model` has the spec default 'mistral-embed' in the reference")
-def test_gap_embeddings_model_default(server: Server) -> None:
-    from mistralai import Mistral
-
-    server.enqueue(json_response(EMBEDDINGS))
-    with Mistral(api_key="k", server_url=server.url) as s:
-        s.embeddings.create(inputs=["x"])  # type: ignore[call-arg]
 
 
-@pytest.mark.xfail(strict=True, reason="Speakeasy's short model names (models.Messages, models.File, ...) are not aliased")
+@pytest.mark.xfail(strict=True, reason="Speakeasy's short model names (models.Messages, models.Stop, ...) are not aliased")
 def test_gap_reference_model_names() -> None:
     import mistralai.models as models
 
-    for name in ("Messages", "MessagesTypedDict", "Stop", "File", "Role", "Loc", "Content", "Arguments", "FinishReason"):
+    for name in ("Messages", "MessagesTypedDict", "Stop", "Role", "Loc", "Content", "Arguments", "FinishReason"):
         getattr(models, name)
+
+
+# -- every name the reference exports, at the same path ------------------------------------------------
+
+# tests/data/reference-names.json: what the reference (mistralai 1.5.1) exports, read from it once with
+#     /tmp/ref/bin/python -c 'import json, mistralai, mistralai.models as m; ...'
+# "mistralai.models" is `mistralai.models.__all__`; "mistralai" is the part of it the package re-exports (it does
+# `from .models import *`), plus Mistral and VERSION. Rewrite it only when the reference version changes.
+REFERENCE_NAMES = Path(__file__).resolve().parents[1] / "data" / "reference-names.json"
+
+# Names the generated SDK cannot have at the same path, because the spec defines nothing under that name: each
+# group says why. Anything else the reference exports must exist (test below), and an entry here that starts to
+# exist must leave the list (the second test), so that the list only ever shrinks.
+NOT_IN_THE_SPEC = {
+    # The spec spells these schemas `ApiEndpoint` and `JsonSchema`: a class keeps its schema's name (Speakeasy
+    # upper-cases the acronyms; gen does so only in names it puts together, like ImageURLChunkImageURL).
+    "casing": {"APIEndpoint", "JSONSchema"},
+    # Speakeasy declares a `<OperationId>Request` model for each operation's path and query parameters (and its
+    # own response and security wrappers); gen makes the parameters keyword arguments and declares no model.
+    "per-operation wrappers": {
+        "DeleteModelV1ModelsModelIDDeleteRequest", "FilesAPIRoutesDeleteFileRequest",
+        "FilesAPIRoutesDownloadFileRequest", "FilesAPIRoutesGetSignedURLRequest", "FilesAPIRoutesListFilesRequest",
+        "FilesAPIRoutesRetrieveFileRequest", "FilesAPIRoutesUploadFileMultiPartBodyParams",
+        "JobsAPIRoutesBatchCancelBatchJobRequest", "JobsAPIRoutesBatchGetBatchJobRequest",
+        "JobsAPIRoutesBatchGetBatchJobsRequest", "JobsAPIRoutesFineTuningArchiveFineTunedModelRequest",
+        "JobsAPIRoutesFineTuningCancelFineTuningJobRequest",
+        "JobsAPIRoutesFineTuningGetFineTuningJobRequest", "JobsAPIRoutesFineTuningGetFineTuningJobsRequest",
+        "JobsAPIRoutesFineTuningStartFineTuningJobRequest", "JobsAPIRoutesFineTuningUnarchiveFineTunedModelRequest",
+        "JobsAPIRoutesFineTuningUpdateFineTunedModelRequest", "RetrieveModelV1ModelsModelIDGetRequest",
+        "RetrieveModelV1ModelsModelIDGetResponseRetrieveModelV1ModelsModelIDGet", "Security",
+    },
+    # Speakeasy's short names for schemas the spec writes inline, without a name; gen derives theirs from the
+    # parent and the property (ChatCompletionRequest.stop → ChatCompletionRequestStop), or from the property as
+    # the spec spells it (ChatModerationRequest.input → ChatModerationRequestInput, not ...Inputs).
+    "inline schemas": {
+        "Arguments", "ChatModerationRequestInputs", "ClassificationRequestInputs", "Content", "Data",
+        "DetailedJobOutIntegrations", "DetailedJobOutRepositories", "Document", "FinishReason", "Inputs",
+        "Integrations", "JobInIntegrations", "JobInRepositories", "Loc", "Messages", "Object", "One",
+        "QueryParamStatus", "Repositories", "Role", "Status", "Stop", "Two", "Type",
+    },
+    # One-value enums (a `type`, `object` or `role` that can only be one string): gen writes them as a Literal
+    # with its value as the default, and declares no enum class.
+    "one-value enums": {
+        "ArchiveFTModelOutObject", "AssistantMessageRole", "BatchJobOutObject", "BatchJobsOutObject",
+        "DetailedJobOutObject", "FTModelCardType", "FTModelOutObject", "GithubRepositoryInType",
+        "GithubRepositoryOutType", "ImageURLChunkType", "JobsOutObject", "LegacyJobMetadataOutObject",
+        "ReferenceChunkType", "TextChunkType", "ToolMessageRole", "UnarchiveFTModelOutObject", "UserMessageRole",
+        "WandbIntegrationOutType", "WandbIntegrationType",
+    },
+}
+
+
+def _not_in_the_spec() -> set:  # type: ignore[type-arg]
+    names = set().union(*NOT_IN_THE_SPEC.values())
+    # A model's TypedDict twin goes with it.
+    return names | {n + "TypedDict" for n in names}
+
+
+def _reference_names() -> Dict[str, List[str]]:
+    data = json.loads(REFERENCE_NAMES.read_text(encoding="utf-8"))
+    return {path: names for path, names in data.items() if not path.startswith("_")}
+
+
+def test_every_name_the_reference_exports_exists_at_the_same_path() -> None:
+    import importlib
+
+    reference = _reference_names()
+    assert set(reference) == {"mistralai", "mistralai.models"}
+    assert {"UserMessage", "File", "FileTypedDict", "Mistral"} <= set(reference["mistralai"])
+    allowed = _not_in_the_spec()
+    missing = {
+        path: [n for n in names if n not in allowed and not hasattr(importlib.import_module(path), n)]
+        for path, names in reference.items()
+    }
+    assert missing == {"mistralai": [], "mistralai.models": []}
+    # And each is listed where a user looks: `__all__` (what `import *` and IDEs read).
+    for path, names in reference.items():
+        exported = set(importlib.import_module(path).__all__)
+        assert [n for n in names if n not in allowed and n not in exported] == [], path
+
+
+def test_the_names_allowed_to_be_missing_are_missing() -> None:
+    import mistralai
+    import mistralai.models as models
+
+    reference = _reference_names()
+    listed = set().union(*NOT_IN_THE_SPEC.values())
+    assert listed <= set(reference["mistralai.models"]), listed - set(reference["mistralai.models"])
+    present = sorted(n for n in _not_in_the_spec() if hasattr(models, n) or hasattr(mistralai, n))
+    assert present == [], "these exist now: take them off NOT_IN_THE_SPEC"
+
+
+def test_the_upload_file_type_is_models_file(server: Server, tmp_path: Path) -> None:
+    # The reference's own examples do `from mistralai.models import File` and upload `File(file_name=..., content=...)`.
+    from mistralai import Mistral
+    from mistralai import File as TopFile
+    from mistralai.models import File, FileTypedDict
+
+    assert TopFile is File and FileTypedDict.__name__ == "FileTypedDict"
+    server.enqueue(
+        json_response(
+            {"id": "f-2", "object": "file", "bytes": 3, "created_at": 1, "filename": "a.jsonl",
+             "purpose": "fine-tune", "sample_type": "instruct", "source": "upload"}
+        )
+    )
+    with Mistral(api_key="k", server_url=server.url) as s:
+        s.files.upload(file=File(file_name="a.jsonl", content=b"{}\n"))
+    assert b'name="file"; filename="a.jsonl"' in server.requests[0].body
 
 
 @pytest.mark.xfail(strict=True, reason="chat.parse / parse_async / parse_stream (structured outputs) are hand-written in the reference")

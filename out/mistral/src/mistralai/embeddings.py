@@ -36,10 +36,10 @@ class Embeddings:
     def create(
         self,
         *,
-        model: str,
         inputs: Union[
             models.EmbeddingRequestInput, models.EmbeddingRequestInputTypedDict
         ],
+        model: str = "mistral-embed",
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -48,8 +48,8 @@ class Embeddings:
         """Embeddings
 
         Args:
-            model: ID of the model to use.
             inputs: Text to embed.
+            model: ID of the model to use.
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
@@ -65,10 +65,10 @@ class Embeddings:
     async def create_async(
         self,
         *,
-        model: str,
         inputs: Union[
             models.EmbeddingRequestInput, models.EmbeddingRequestInputTypedDict
         ],
+        model: str = "mistral-embed",
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -77,8 +77,8 @@ class Embeddings:
         """Embeddings
 
         Args:
-            model: ID of the model to use.
             inputs: Text to embed.
+            model: ID of the model to use.
             retries: Override the client's retry configuration for this call (None: no retries).
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.

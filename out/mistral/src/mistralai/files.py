@@ -239,7 +239,7 @@ class Files:
             self._config,
             _UPLOAD,
             (),
-            models.FilesApiRoutesUploadFileRequest.model_validate(
+            models.FilesAPIRoutesUploadFileRequest.model_validate(
                 {"file": file, "purpose": purpose}
             ),
             Call(retries, server_url, timeout_ms, http_headers),
@@ -278,7 +278,7 @@ class Files:
             self._config,
             _UPLOAD,
             (),
-            models.FilesApiRoutesUploadFileRequest.model_validate(
+            models.FilesAPIRoutesUploadFileRequest.model_validate(
                 {"file": file, "purpose": purpose}
             ),
             Call(retries, server_url, timeout_ms, http_headers),

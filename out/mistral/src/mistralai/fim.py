@@ -50,8 +50,8 @@ class Fim:
     def complete(
         self,
         *,
-        model: str,
         prompt: str,
+        model: str = "codestral-2405",
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -75,8 +75,8 @@ class Fim:
         FIM completion.
 
         Args:
-            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             prompt: The text/code to complete.
+            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
@@ -113,8 +113,8 @@ class Fim:
     async def complete_async(
         self,
         *,
-        model: str,
         prompt: str,
+        model: str = "codestral-2405",
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -138,8 +138,8 @@ class Fim:
         FIM completion.
 
         Args:
-            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             prompt: The text/code to complete.
+            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
@@ -176,8 +176,8 @@ class Fim:
     def stream(
         self,
         *,
-        model: str,
         prompt: str,
+        model: str = "codestral-2405",
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -201,8 +201,8 @@ class Fim:
         Same as fill-in-the-middle completion, but the answer arrives incrementally: the server pushes each generated chunk as a server-sent event as soon as it is produced, and signals the end of the stream with a final `data: [DONE]` event.
 
         Args:
-            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             prompt: The text/code to complete.
+            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.
@@ -238,8 +238,8 @@ class Fim:
     async def stream_async(
         self,
         *,
-        model: str,
         prompt: str,
+        model: str = "codestral-2405",
         temperature: OptionalNullable[float] = UNSET,
         top_p: Optional[float] = None,
         max_tokens: OptionalNullable[int] = UNSET,
@@ -263,8 +263,8 @@ class Fim:
         Same as fill-in-the-middle completion, but the answer arrives incrementally: the server pushes each generated chunk as a server-sent event as soon as it is produced, and signals the end of the stream with a final `data: [DONE]` event.
 
         Args:
-            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             prompt: The text/code to complete.
+            model: ID of the model to use. Only compatible for now with: - `codestral-2405` - `codestral-latest`
             temperature: What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value.
             top_p: Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both.
             max_tokens: The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length.

@@ -34,14 +34,14 @@ _LIST: Endpoint[models.JobsOut] = Endpoint(
     response=lambda: models.JobsOut,
     kind="json",
 )
-_CREATE: Endpoint[models.JobsApiRoutesFineTuningCreateFineTuningJobResponse] = Endpoint(
+_CREATE: Endpoint[models.JobsAPIRoutesFineTuningCreateFineTuningJobResponse] = Endpoint(
     "jobs_api_routes_fine_tuning_create_fine_tuning_job",
     "POST",
     "/v1/fine_tuning/jobs",
     params=(Param("dry_run", "query", "form", True),),
     body="application/json",
     accept="application/json",
-    response=lambda: models.JobsApiRoutesFineTuningCreateFineTuningJobResponse,
+    response=lambda: models.JobsAPIRoutesFineTuningCreateFineTuningJobResponse,
     kind="json",
 )
 _GET: Endpoint[models.DetailedJobOut] = Endpoint(
@@ -87,9 +87,9 @@ class FineTuningJobs:
         created_by_me: Optional[bool] = None,
         status: OptionalNullable[
             Union[
-                models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                models.JobsAPIRoutesFineTuningGetFineTuningJobsStatus,
                 Union[
-                    models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                    models.JobsAPIRoutesFineTuningGetFineTuningJobsStatus,
                     Literal[
                         "QUEUED",
                         "STARTED",
@@ -159,9 +159,9 @@ class FineTuningJobs:
         created_by_me: Optional[bool] = None,
         status: OptionalNullable[
             Union[
-                models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                models.JobsAPIRoutesFineTuningGetFineTuningJobsStatus,
                 Union[
-                    models.JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+                    models.JobsAPIRoutesFineTuningGetFineTuningJobsStatus,
                     Literal[
                         "QUEUED",
                         "STARTED",
@@ -260,7 +260,7 @@ class FineTuningJobs:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.JobsApiRoutesFineTuningCreateFineTuningJobResponse:
+    ) -> models.JobsAPIRoutesFineTuningCreateFineTuningJobResponse:
         """Create Fine Tuning Job
 
         Create a new fine-tuning job, it will be queued for processing.
@@ -333,7 +333,7 @@ class FineTuningJobs:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.JobsApiRoutesFineTuningCreateFineTuningJobResponse:
+    ) -> models.JobsAPIRoutesFineTuningCreateFineTuningJobResponse:
         """Create Fine Tuning Job
 
         Create a new fine-tuning job, it will be queued for processing.

@@ -24,13 +24,13 @@ _LIST: Endpoint[models.ModelList] = Endpoint(
         ("422", models.HTTPValidationError, models.HTTPValidationErrorData),
     ),
 )
-_RETRIEVE: Endpoint[models.RetrieveModelV1ModelsModelIdGetResponse] = Endpoint(
+_RETRIEVE: Endpoint[models.RetrieveModelV1ModelsModelIDGetResponse] = Endpoint(
     "retrieve_model_v1_models__model_id__get",
     "GET",
     "/v1/models/{model_id}",
     params=(Param("model_id", "path", "simple", False),),
     accept="application/json",
-    response=lambda: models.RetrieveModelV1ModelsModelIdGetResponse,
+    response=lambda: models.RetrieveModelV1ModelsModelIDGetResponse,
     kind="json",
     errors=lambda: (
         ("422", models.HTTPValidationError, models.HTTPValidationErrorData),
@@ -142,7 +142,7 @@ class Models:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.RetrieveModelV1ModelsModelIdGetResponse:
+    ) -> models.RetrieveModelV1ModelsModelIDGetResponse:
         """Retrieve Model
 
         Retrieve a model information.
@@ -169,7 +169,7 @@ class Models:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.RetrieveModelV1ModelsModelIdGetResponse:
+    ) -> models.RetrieveModelV1ModelsModelIDGetResponse:
         """Retrieve Model
 
         Retrieve a model information.

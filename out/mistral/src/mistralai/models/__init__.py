@@ -11,476 +11,442 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
     from .agentscompletionrequest import (
         AgentsCompletionRequest as AgentsCompletionRequest,
+    )
+    from .agentscompletionrequest import (
         AgentsCompletionRequestTypedDict as AgentsCompletionRequestTypedDict,
     )
     from .agentscompletionrequestmessages import (
         AgentsCompletionRequestMessages as AgentsCompletionRequestMessages,
+    )
+    from .agentscompletionrequestmessages import (
         AgentsCompletionRequestMessagesTypedDict as AgentsCompletionRequestMessagesTypedDict,
     )
     from .agentscompletionrequeststop import (
         AgentsCompletionRequestStop as AgentsCompletionRequestStop,
+    )
+    from .agentscompletionrequeststop import (
         AgentsCompletionRequestStopTypedDict as AgentsCompletionRequestStopTypedDict,
     )
     from .agentscompletionrequesttoolchoice import (
         AgentsCompletionRequestToolChoice as AgentsCompletionRequestToolChoice,
+    )
+    from .agentscompletionrequesttoolchoice import (
         AgentsCompletionRequestToolChoiceTypedDict as AgentsCompletionRequestToolChoiceTypedDict,
     )
     from .agentscompletionstreamrequest import (
         AgentsCompletionStreamRequest as AgentsCompletionStreamRequest,
+    )
+    from .agentscompletionstreamrequest import (
         AgentsCompletionStreamRequestTypedDict as AgentsCompletionStreamRequestTypedDict,
     )
     from .agentscompletionstreamrequestmessages import (
         AgentsCompletionStreamRequestMessages as AgentsCompletionStreamRequestMessages,
+    )
+    from .agentscompletionstreamrequestmessages import (
         AgentsCompletionStreamRequestMessagesTypedDict as AgentsCompletionStreamRequestMessagesTypedDict,
     )
     from .agentscompletionstreamrequeststop import (
         AgentsCompletionStreamRequestStop as AgentsCompletionStreamRequestStop,
+    )
+    from .agentscompletionstreamrequeststop import (
         AgentsCompletionStreamRequestStopTypedDict as AgentsCompletionStreamRequestStopTypedDict,
     )
     from .agentscompletionstreamrequesttoolchoice import (
         AgentsCompletionStreamRequestToolChoice as AgentsCompletionStreamRequestToolChoice,
+    )
+    from .agentscompletionstreamrequesttoolchoice import (
         AgentsCompletionStreamRequestToolChoiceTypedDict as AgentsCompletionStreamRequestToolChoiceTypedDict,
     )
     from .apiendpoint import ApiEndpoint as ApiEndpoint
+    from .archiveftmodelout import ArchiveFTModelOut as ArchiveFTModelOut
     from .archiveftmodelout import (
-        ArchiveFTModelOut as ArchiveFTModelOut,
         ArchiveFTModelOutTypedDict as ArchiveFTModelOutTypedDict,
     )
-    from .assistantmessage import (
-        AssistantMessage as AssistantMessage,
-        AssistantMessageTypedDict as AssistantMessageTypedDict,
-    )
+    from .assistantmessage import AssistantMessage as AssistantMessage
+    from .assistantmessage import AssistantMessageTypedDict as AssistantMessageTypedDict
     from .assistantmessagecontent import (
         AssistantMessageContent as AssistantMessageContent,
+    )
+    from .assistantmessagecontent import (
         AssistantMessageContentTypedDict as AssistantMessageContentTypedDict,
     )
-    from .basemodelcard import (
-        BaseModelCard as BaseModelCard,
-        BaseModelCardTypedDict as BaseModelCardTypedDict,
-    )
-    from .batcherror import (
-        BatchError as BatchError,
-        BatchErrorTypedDict as BatchErrorTypedDict,
-    )
-    from .batchjobin import (
-        BatchJobIn as BatchJobIn,
-        BatchJobInTypedDict as BatchJobInTypedDict,
-    )
-    from .batchjobout import (
-        BatchJobOut as BatchJobOut,
-        BatchJobOutTypedDict as BatchJobOutTypedDict,
-    )
+    from .basemodelcard import BaseModelCard as BaseModelCard
+    from .basemodelcard import BaseModelCardTypedDict as BaseModelCardTypedDict
+    from .batcherror import BatchError as BatchError
+    from .batcherror import BatchErrorTypedDict as BatchErrorTypedDict
+    from .batchjobin import BatchJobIn as BatchJobIn
+    from .batchjobin import BatchJobInTypedDict as BatchJobInTypedDict
+    from .batchjobout import BatchJobOut as BatchJobOut
+    from .batchjobout import BatchJobOutTypedDict as BatchJobOutTypedDict
     from .batchjobstatus import BatchJobStatus as BatchJobStatus
-    from .batchjobsout import (
-        BatchJobsOut as BatchJobsOut,
-        BatchJobsOutTypedDict as BatchJobsOutTypedDict,
-    )
+    from .batchjobsout import BatchJobsOut as BatchJobsOut
+    from .batchjobsout import BatchJobsOutTypedDict as BatchJobsOutTypedDict
+    from .chatcompletionchoice import ChatCompletionChoice as ChatCompletionChoice
     from .chatcompletionchoice import (
-        ChatCompletionChoice as ChatCompletionChoice,
         ChatCompletionChoiceTypedDict as ChatCompletionChoiceTypedDict,
     )
     from .chatcompletionchoicefinishreason import (
         ChatCompletionChoiceFinishReason as ChatCompletionChoiceFinishReason,
     )
+    from .chatcompletionrequest import ChatCompletionRequest as ChatCompletionRequest
     from .chatcompletionrequest import (
-        ChatCompletionRequest as ChatCompletionRequest,
         ChatCompletionRequestTypedDict as ChatCompletionRequestTypedDict,
     )
     from .chatcompletionrequestmessages import (
         ChatCompletionRequestMessages as ChatCompletionRequestMessages,
+    )
+    from .chatcompletionrequestmessages import (
         ChatCompletionRequestMessagesTypedDict as ChatCompletionRequestMessagesTypedDict,
     )
     from .chatcompletionrequeststop import (
         ChatCompletionRequestStop as ChatCompletionRequestStop,
+    )
+    from .chatcompletionrequeststop import (
         ChatCompletionRequestStopTypedDict as ChatCompletionRequestStopTypedDict,
     )
     from .chatcompletionrequesttoolchoice import (
         ChatCompletionRequestToolChoice as ChatCompletionRequestToolChoice,
+    )
+    from .chatcompletionrequesttoolchoice import (
         ChatCompletionRequestToolChoiceTypedDict as ChatCompletionRequestToolChoiceTypedDict,
     )
+    from .chatcompletionresponse import ChatCompletionResponse as ChatCompletionResponse
     from .chatcompletionresponse import (
-        ChatCompletionResponse as ChatCompletionResponse,
         ChatCompletionResponseTypedDict as ChatCompletionResponseTypedDict,
     )
     from .chatcompletionresponsebase import (
         ChatCompletionResponseBase as ChatCompletionResponseBase,
+    )
+    from .chatcompletionresponsebase import (
         ChatCompletionResponseBaseTypedDict as ChatCompletionResponseBaseTypedDict,
     )
     from .chatcompletionstreamrequest import (
         ChatCompletionStreamRequest as ChatCompletionStreamRequest,
+    )
+    from .chatcompletionstreamrequest import (
         ChatCompletionStreamRequestTypedDict as ChatCompletionStreamRequestTypedDict,
     )
     from .chatcompletionstreamrequestmessages import (
         ChatCompletionStreamRequestMessages as ChatCompletionStreamRequestMessages,
+    )
+    from .chatcompletionstreamrequestmessages import (
         ChatCompletionStreamRequestMessagesTypedDict as ChatCompletionStreamRequestMessagesTypedDict,
     )
     from .chatcompletionstreamrequeststop import (
         ChatCompletionStreamRequestStop as ChatCompletionStreamRequestStop,
+    )
+    from .chatcompletionstreamrequeststop import (
         ChatCompletionStreamRequestStopTypedDict as ChatCompletionStreamRequestStopTypedDict,
     )
     from .chatcompletionstreamrequesttoolchoice import (
         ChatCompletionStreamRequestToolChoice as ChatCompletionStreamRequestToolChoice,
+    )
+    from .chatcompletionstreamrequesttoolchoice import (
         ChatCompletionStreamRequestToolChoiceTypedDict as ChatCompletionStreamRequestToolChoiceTypedDict,
     )
+    from .chatmoderationrequest import ChatModerationRequest as ChatModerationRequest
     from .chatmoderationrequest import (
-        ChatModerationRequest as ChatModerationRequest,
         ChatModerationRequestTypedDict as ChatModerationRequestTypedDict,
     )
     from .chatmoderationrequestinput import (
         ChatModerationRequestInput as ChatModerationRequestInput,
+    )
+    from .chatmoderationrequestinput import (
         ChatModerationRequestInputTypedDict as ChatModerationRequestInputTypedDict,
     )
     from .chatmoderationrequestinput1 import (
         ChatModerationRequestInput1 as ChatModerationRequestInput1,
+    )
+    from .chatmoderationrequestinput1 import (
         ChatModerationRequestInput1TypedDict as ChatModerationRequestInput1TypedDict,
     )
     from .chatmoderationrequestinput2 import (
         ChatModerationRequestInput2 as ChatModerationRequestInput2,
+    )
+    from .chatmoderationrequestinput2 import (
         ChatModerationRequestInput2TypedDict as ChatModerationRequestInput2TypedDict,
     )
-    from .checkpointout import (
-        CheckpointOut as CheckpointOut,
-        CheckpointOutTypedDict as CheckpointOutTypedDict,
-    )
+    from .checkpointout import CheckpointOut as CheckpointOut
+    from .checkpointout import CheckpointOutTypedDict as CheckpointOutTypedDict
+    from .classificationobject import ClassificationObject as ClassificationObject
     from .classificationobject import (
-        ClassificationObject as ClassificationObject,
         ClassificationObjectTypedDict as ClassificationObjectTypedDict,
     )
+    from .classificationrequest import ClassificationRequest as ClassificationRequest
     from .classificationrequest import (
-        ClassificationRequest as ClassificationRequest,
         ClassificationRequestTypedDict as ClassificationRequestTypedDict,
     )
     from .classificationrequestinput import (
         ClassificationRequestInput as ClassificationRequestInput,
+    )
+    from .classificationrequestinput import (
         ClassificationRequestInputTypedDict as ClassificationRequestInputTypedDict,
     )
+    from .classificationresponse import ClassificationResponse as ClassificationResponse
     from .classificationresponse import (
-        ClassificationResponse as ClassificationResponse,
         ClassificationResponseTypedDict as ClassificationResponseTypedDict,
     )
-    from .completionchunk import (
-        CompletionChunk as CompletionChunk,
-        CompletionChunkTypedDict as CompletionChunkTypedDict,
-    )
-    from .completionevent import (
-        CompletionEvent as CompletionEvent,
-        CompletionEventTypedDict as CompletionEventTypedDict,
-    )
+    from .completionchunk import CompletionChunk as CompletionChunk
+    from .completionchunk import CompletionChunkTypedDict as CompletionChunkTypedDict
+    from .completionevent import CompletionEvent as CompletionEvent
+    from .completionevent import CompletionEventTypedDict as CompletionEventTypedDict
     from .completionresponsestreamchoice import (
         CompletionResponseStreamChoice as CompletionResponseStreamChoice,
+    )
+    from .completionresponsestreamchoice import (
         CompletionResponseStreamChoiceTypedDict as CompletionResponseStreamChoiceTypedDict,
     )
     from .completionresponsestreamchoicefinishreason import (
         CompletionResponseStreamChoiceFinishReason as CompletionResponseStreamChoiceFinishReason,
     )
-    from .contentchunk import (
-        ContentChunk as ContentChunk,
-        ContentChunkTypedDict as ContentChunkTypedDict,
-    )
-    from .deletefileout import (
-        DeleteFileOut as DeleteFileOut,
-        DeleteFileOutTypedDict as DeleteFileOutTypedDict,
-    )
-    from .deletemodelout import (
-        DeleteModelOut as DeleteModelOut,
-        DeleteModelOutTypedDict as DeleteModelOutTypedDict,
-    )
-    from .deltamessage import (
-        DeltaMessage as DeltaMessage,
-        DeltaMessageTypedDict as DeltaMessageTypedDict,
-    )
+    from .contentchunk import ContentChunk as ContentChunk
+    from .contentchunk import ContentChunkTypedDict as ContentChunkTypedDict
+    from .deletefileout import DeleteFileOut as DeleteFileOut
+    from .deletefileout import DeleteFileOutTypedDict as DeleteFileOutTypedDict
+    from .deletemodelout import DeleteModelOut as DeleteModelOut
+    from .deletemodelout import DeleteModelOutTypedDict as DeleteModelOutTypedDict
+    from .deltamessage import DeltaMessage as DeltaMessage
+    from .deltamessage import DeltaMessageTypedDict as DeltaMessageTypedDict
+    from .deltamessagecontent import DeltaMessageContent as DeltaMessageContent
     from .deltamessagecontent import (
-        DeltaMessageContent as DeltaMessageContent,
         DeltaMessageContentTypedDict as DeltaMessageContentTypedDict,
     )
-    from .detailedjobout import (
-        DetailedJobOut as DetailedJobOut,
-        DetailedJobOutTypedDict as DetailedJobOutTypedDict,
-    )
+    from .detailedjobout import DetailedJobOut as DetailedJobOut
+    from .detailedjobout import DetailedJobOutTypedDict as DetailedJobOutTypedDict
     from .detailedjoboutstatus import DetailedJobOutStatus as DetailedJobOutStatus
-    from .documenturlchunk import (
-        DocumentURLChunk as DocumentURLChunk,
-        DocumentURLChunkTypedDict as DocumentURLChunkTypedDict,
-    )
-    from .embeddingrequest import (
-        EmbeddingRequest as EmbeddingRequest,
-        EmbeddingRequestTypedDict as EmbeddingRequestTypedDict,
-    )
+    from .documenturlchunk import DocumentURLChunk as DocumentURLChunk
+    from .documenturlchunk import DocumentURLChunkTypedDict as DocumentURLChunkTypedDict
+    from .embeddingrequest import EmbeddingRequest as EmbeddingRequest
+    from .embeddingrequest import EmbeddingRequestTypedDict as EmbeddingRequestTypedDict
+    from .embeddingrequestinput import EmbeddingRequestInput as EmbeddingRequestInput
     from .embeddingrequestinput import (
-        EmbeddingRequestInput as EmbeddingRequestInput,
         EmbeddingRequestInputTypedDict as EmbeddingRequestInputTypedDict,
     )
+    from .embeddingresponse import EmbeddingResponse as EmbeddingResponse
     from .embeddingresponse import (
-        EmbeddingResponse as EmbeddingResponse,
         EmbeddingResponseTypedDict as EmbeddingResponseTypedDict,
     )
+    from .embeddingresponsedata import EmbeddingResponseData as EmbeddingResponseData
     from .embeddingresponsedata import (
-        EmbeddingResponseData as EmbeddingResponseData,
         EmbeddingResponseDataTypedDict as EmbeddingResponseDataTypedDict,
     )
-    from .eventout import EventOut as EventOut, EventOutTypedDict as EventOutTypedDict
+    from .eventout import EventOut as EventOut
+    from .eventout import EventOutTypedDict as EventOutTypedDict
+    from .fimcompletionrequest import FIMCompletionRequest as FIMCompletionRequest
     from .fimcompletionrequest import (
-        FIMCompletionRequest as FIMCompletionRequest,
         FIMCompletionRequestTypedDict as FIMCompletionRequestTypedDict,
     )
     from .fimcompletionrequeststop import (
         FIMCompletionRequestStop as FIMCompletionRequestStop,
+    )
+    from .fimcompletionrequeststop import (
         FIMCompletionRequestStopTypedDict as FIMCompletionRequestStopTypedDict,
     )
+    from .fimcompletionresponse import FIMCompletionResponse as FIMCompletionResponse
     from .fimcompletionresponse import (
-        FIMCompletionResponse as FIMCompletionResponse,
         FIMCompletionResponseTypedDict as FIMCompletionResponseTypedDict,
     )
     from .fimcompletionstreamrequest import (
         FIMCompletionStreamRequest as FIMCompletionStreamRequest,
+    )
+    from .fimcompletionstreamrequest import (
         FIMCompletionStreamRequestTypedDict as FIMCompletionStreamRequestTypedDict,
     )
     from .fimcompletionstreamrequeststop import (
         FIMCompletionStreamRequestStop as FIMCompletionStreamRequestStop,
+    )
+    from .fimcompletionstreamrequeststop import (
         FIMCompletionStreamRequestStopTypedDict as FIMCompletionStreamRequestStopTypedDict,
     )
+    from .ftmodelcapabilitiesout import FTModelCapabilitiesOut as FTModelCapabilitiesOut
     from .ftmodelcapabilitiesout import (
-        FTModelCapabilitiesOut as FTModelCapabilitiesOut,
         FTModelCapabilitiesOutTypedDict as FTModelCapabilitiesOutTypedDict,
     )
-    from .ftmodelcard import (
-        FTModelCard as FTModelCard,
-        FTModelCardTypedDict as FTModelCardTypedDict,
-    )
-    from .ftmodelout import (
-        FTModelOut as FTModelOut,
-        FTModelOutTypedDict as FTModelOutTypedDict,
-    )
+    from .ftmodelcard import FTModelCard as FTModelCard
+    from .ftmodelcard import FTModelCardTypedDict as FTModelCardTypedDict
+    from .ftmodelout import FTModelOut as FTModelOut
+    from .ftmodelout import FTModelOutTypedDict as FTModelOutTypedDict
     from .filepurpose import FilePurpose as FilePurpose
-    from .fileschema import (
-        FileSchema as FileSchema,
-        FileSchemaTypedDict as FileSchemaTypedDict,
-    )
-    from .filesignedurl import (
-        FileSignedURL as FileSignedURL,
-        FileSignedURLTypedDict as FileSignedURLTypedDict,
+    from .fileschema import FileSchema as FileSchema
+    from .fileschema import FileSchemaTypedDict as FileSchemaTypedDict
+    from .filesignedurl import FileSignedURL as FileSignedURL
+    from .filesignedurl import FileSignedURLTypedDict as FileSignedURLTypedDict
+    from .filesapiroutesuploadfilerequest import (
+        FilesAPIRoutesUploadFileRequest as FilesAPIRoutesUploadFileRequest,
     )
     from .filesapiroutesuploadfilerequest import (
-        FilesApiRoutesUploadFileRequest as FilesApiRoutesUploadFileRequest,
-        FilesApiRoutesUploadFileRequestTypedDict as FilesApiRoutesUploadFileRequestTypedDict,
+        FilesAPIRoutesUploadFileRequestTypedDict as FilesAPIRoutesUploadFileRequestTypedDict,
     )
     from .finetuneablemodel import FineTuneableModel as FineTuneableModel
-    from .function import Function as Function, FunctionTypedDict as FunctionTypedDict
-    from .functioncall import (
-        FunctionCall as FunctionCall,
-        FunctionCallTypedDict as FunctionCallTypedDict,
-    )
+    from .function import Function as Function
+    from .function import FunctionTypedDict as FunctionTypedDict
+    from .functioncall import FunctionCall as FunctionCall
+    from .functioncall import FunctionCallTypedDict as FunctionCallTypedDict
+    from .functioncallarguments import FunctionCallArguments as FunctionCallArguments
     from .functioncallarguments import (
-        FunctionCallArguments as FunctionCallArguments,
         FunctionCallArgumentsTypedDict as FunctionCallArgumentsTypedDict,
     )
-    from .functionname import (
-        FunctionName as FunctionName,
-        FunctionNameTypedDict as FunctionNameTypedDict,
-    )
+    from .functionname import FunctionName as FunctionName
+    from .functionname import FunctionNameTypedDict as FunctionNameTypedDict
+    from .githubrepositoryin import GithubRepositoryIn as GithubRepositoryIn
     from .githubrepositoryin import (
-        GithubRepositoryIn as GithubRepositoryIn,
         GithubRepositoryInTypedDict as GithubRepositoryInTypedDict,
     )
+    from .githubrepositoryout import GithubRepositoryOut as GithubRepositoryOut
     from .githubrepositoryout import (
-        GithubRepositoryOut as GithubRepositoryOut,
         GithubRepositoryOutTypedDict as GithubRepositoryOutTypedDict,
     )
     from .httpvalidationerror import HTTPValidationError as HTTPValidationError
     from .httpvalidationerrordata import (
         HTTPValidationErrorData as HTTPValidationErrorData,
+    )
+    from .httpvalidationerrordata import (
         HTTPValidationErrorDataTypedDict as HTTPValidationErrorDataTypedDict,
     )
-    from .imageurl import ImageURL as ImageURL, ImageURLTypedDict as ImageURLTypedDict
-    from .imageurlchunk import (
-        ImageURLChunk as ImageURLChunk,
-        ImageURLChunkTypedDict as ImageURLChunkTypedDict,
-    )
+    from .imageurl import ImageURL as ImageURL
+    from .imageurl import ImageURLTypedDict as ImageURLTypedDict
+    from .imageurlchunk import ImageURLChunk as ImageURLChunk
+    from .imageurlchunk import ImageURLChunkTypedDict as ImageURLChunkTypedDict
+    from .imageurlchunkimageurl import ImageURLChunkImageURL as ImageURLChunkImageURL
     from .imageurlchunkimageurl import (
-        ImageURLChunkImageUrl as ImageURLChunkImageUrl,
-        ImageURLChunkImageUrlTypedDict as ImageURLChunkImageUrlTypedDict,
+        ImageURLChunkImageURLTypedDict as ImageURLChunkImageURLTypedDict,
     )
-    from .jobin import JobIn as JobIn, JobInTypedDict as JobInTypedDict
-    from .jobmetadataout import (
-        JobMetadataOut as JobMetadataOut,
-        JobMetadataOutTypedDict as JobMetadataOutTypedDict,
-    )
-    from .jobout import JobOut as JobOut, JobOutTypedDict as JobOutTypedDict
+    from .jobin import JobIn as JobIn
+    from .jobin import JobInTypedDict as JobInTypedDict
+    from .jobmetadataout import JobMetadataOut as JobMetadataOut
+    from .jobmetadataout import JobMetadataOutTypedDict as JobMetadataOutTypedDict
+    from .jobout import JobOut as JobOut
+    from .jobout import JobOutTypedDict as JobOutTypedDict
     from .joboutstatus import JobOutStatus as JobOutStatus
     from .jobsapiroutesfinetuningcreatefinetuningjobresponse import (
-        JobsApiRoutesFineTuningCreateFineTuningJobResponse as JobsApiRoutesFineTuningCreateFineTuningJobResponse,
-        JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict as JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict,
+        JobsAPIRoutesFineTuningCreateFineTuningJobResponse as JobsAPIRoutesFineTuningCreateFineTuningJobResponse,
+    )
+    from .jobsapiroutesfinetuningcreatefinetuningjobresponse import (
+        JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict as JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict,
     )
     from .jobsapiroutesfinetuninggetfinetuningjobsstatus import (
-        JobsApiRoutesFineTuningGetFineTuningJobsStatus as JobsApiRoutesFineTuningGetFineTuningJobsStatus,
+        JobsAPIRoutesFineTuningGetFineTuningJobsStatus as JobsAPIRoutesFineTuningGetFineTuningJobsStatus,
     )
-    from .jobsout import JobsOut as JobsOut, JobsOutTypedDict as JobsOutTypedDict
-    from .jsonschema import (
-        JsonSchema as JsonSchema,
-        JsonSchemaTypedDict as JsonSchemaTypedDict,
-    )
+    from .jobsout import JobsOut as JobsOut
+    from .jobsout import JobsOutTypedDict as JobsOutTypedDict
+    from .jsonschema import JsonSchema as JsonSchema
+    from .jsonschema import JsonSchemaTypedDict as JsonSchemaTypedDict
+    from .legacyjobmetadataout import LegacyJobMetadataOut as LegacyJobMetadataOut
     from .legacyjobmetadataout import (
-        LegacyJobMetadataOut as LegacyJobMetadataOut,
         LegacyJobMetadataOutTypedDict as LegacyJobMetadataOutTypedDict,
     )
-    from .listfilesout import (
-        ListFilesOut as ListFilesOut,
-        ListFilesOutTypedDict as ListFilesOutTypedDict,
-    )
-    from .metricout import (
-        MetricOut as MetricOut,
-        MetricOutTypedDict as MetricOutTypedDict,
-    )
+    from .listfilesout import ListFilesOut as ListFilesOut
+    from .listfilesout import ListFilesOutTypedDict as ListFilesOutTypedDict
+    from .metricout import MetricOut as MetricOut
+    from .metricout import MetricOutTypedDict as MetricOutTypedDict
+    from .modelcapabilities import ModelCapabilities as ModelCapabilities
     from .modelcapabilities import (
-        ModelCapabilities as ModelCapabilities,
         ModelCapabilitiesTypedDict as ModelCapabilitiesTypedDict,
     )
-    from .modellist import (
-        ModelList as ModelList,
-        ModelListTypedDict as ModelListTypedDict,
-    )
-    from .modellistdata import (
-        ModelListData as ModelListData,
-        ModelListDataTypedDict as ModelListDataTypedDict,
-    )
-    from .ocrimageobject import (
-        OCRImageObject as OCRImageObject,
-        OCRImageObjectTypedDict as OCRImageObjectTypedDict,
-    )
+    from .modellist import ModelList as ModelList
+    from .modellist import ModelListTypedDict as ModelListTypedDict
+    from .modellistdata import ModelListData as ModelListData
+    from .modellistdata import ModelListDataTypedDict as ModelListDataTypedDict
+    from .ocrimageobject import OCRImageObject as OCRImageObject
+    from .ocrimageobject import OCRImageObjectTypedDict as OCRImageObjectTypedDict
+    from .ocrpagedimensions import OCRPageDimensions as OCRPageDimensions
     from .ocrpagedimensions import (
-        OCRPageDimensions as OCRPageDimensions,
         OCRPageDimensionsTypedDict as OCRPageDimensionsTypedDict,
     )
-    from .ocrpageobject import (
-        OCRPageObject as OCRPageObject,
-        OCRPageObjectTypedDict as OCRPageObjectTypedDict,
-    )
-    from .ocrrequest import (
-        OCRRequest as OCRRequest,
-        OCRRequestTypedDict as OCRRequestTypedDict,
-    )
+    from .ocrpageobject import OCRPageObject as OCRPageObject
+    from .ocrpageobject import OCRPageObjectTypedDict as OCRPageObjectTypedDict
+    from .ocrrequest import OCRRequest as OCRRequest
+    from .ocrrequest import OCRRequestTypedDict as OCRRequestTypedDict
+    from .ocrrequestdocument import OCRRequestDocument as OCRRequestDocument
     from .ocrrequestdocument import (
-        OCRRequestDocument as OCRRequestDocument,
         OCRRequestDocumentTypedDict as OCRRequestDocumentTypedDict,
     )
-    from .ocrresponse import (
-        OCRResponse as OCRResponse,
-        OCRResponseTypedDict as OCRResponseTypedDict,
-    )
-    from .ocrusageinfo import (
-        OCRUsageInfo as OCRUsageInfo,
-        OCRUsageInfoTypedDict as OCRUsageInfoTypedDict,
-    )
-    from .prediction import (
-        Prediction as Prediction,
-        PredictionTypedDict as PredictionTypedDict,
-    )
-    from .referencechunk import (
-        ReferenceChunk as ReferenceChunk,
-        ReferenceChunkTypedDict as ReferenceChunkTypedDict,
-    )
-    from .responsebase import (
-        ResponseBase as ResponseBase,
-        ResponseBaseTypedDict as ResponseBaseTypedDict,
-    )
-    from .responseformat import (
-        ResponseFormat as ResponseFormat,
-        ResponseFormatTypedDict as ResponseFormatTypedDict,
-    )
+    from .ocrresponse import OCRResponse as OCRResponse
+    from .ocrresponse import OCRResponseTypedDict as OCRResponseTypedDict
+    from .ocrusageinfo import OCRUsageInfo as OCRUsageInfo
+    from .ocrusageinfo import OCRUsageInfoTypedDict as OCRUsageInfoTypedDict
+    from .prediction import Prediction as Prediction
+    from .prediction import PredictionTypedDict as PredictionTypedDict
+    from .referencechunk import ReferenceChunk as ReferenceChunk
+    from .referencechunk import ReferenceChunkTypedDict as ReferenceChunkTypedDict
+    from .responsebase import ResponseBase as ResponseBase
+    from .responsebase import ResponseBaseTypedDict as ResponseBaseTypedDict
+    from .responseformat import ResponseFormat as ResponseFormat
+    from .responseformat import ResponseFormatTypedDict as ResponseFormatTypedDict
     from .responseformats import ResponseFormats as ResponseFormats
-    from .retrievefileout import (
-        RetrieveFileOut as RetrieveFileOut,
-        RetrieveFileOutTypedDict as RetrieveFileOutTypedDict,
+    from .retrievefileout import RetrieveFileOut as RetrieveFileOut
+    from .retrievefileout import RetrieveFileOutTypedDict as RetrieveFileOutTypedDict
+    from .retrievemodelv1modelsmodelidgetresponse import (
+        RetrieveModelV1ModelsModelIDGetResponse as RetrieveModelV1ModelsModelIDGetResponse,
     )
     from .retrievemodelv1modelsmodelidgetresponse import (
-        RetrieveModelV1ModelsModelIdGetResponse as RetrieveModelV1ModelsModelIdGetResponse,
-        RetrieveModelV1ModelsModelIdGetResponseTypedDict as RetrieveModelV1ModelsModelIdGetResponseTypedDict,
+        RetrieveModelV1ModelsModelIDGetResponseTypedDict as RetrieveModelV1ModelsModelIDGetResponseTypedDict,
     )
     from .sampletype import SampleType as SampleType
     from .source import Source as Source
-    from .systemmessage import (
-        SystemMessage as SystemMessage,
-        SystemMessageTypedDict as SystemMessageTypedDict,
-    )
+    from .systemmessage import SystemMessage as SystemMessage
+    from .systemmessage import SystemMessageTypedDict as SystemMessageTypedDict
+    from .systemmessagecontent import SystemMessageContent as SystemMessageContent
     from .systemmessagecontent import (
-        SystemMessageContent as SystemMessageContent,
         SystemMessageContentTypedDict as SystemMessageContentTypedDict,
     )
-    from .textchunk import (
-        TextChunk as TextChunk,
-        TextChunkTypedDict as TextChunkTypedDict,
-    )
-    from .tool import Tool as Tool, ToolTypedDict as ToolTypedDict
-    from .toolcall import ToolCall as ToolCall, ToolCallTypedDict as ToolCallTypedDict
-    from .toolchoice import (
-        ToolChoice as ToolChoice,
-        ToolChoiceTypedDict as ToolChoiceTypedDict,
-    )
+    from .textchunk import TextChunk as TextChunk
+    from .textchunk import TextChunkTypedDict as TextChunkTypedDict
+    from .tool import Tool as Tool
+    from .tool import ToolTypedDict as ToolTypedDict
+    from .toolcall import ToolCall as ToolCall
+    from .toolcall import ToolCallTypedDict as ToolCallTypedDict
+    from .toolchoice import ToolChoice as ToolChoice
+    from .toolchoice import ToolChoiceTypedDict as ToolChoiceTypedDict
     from .toolchoiceenum import ToolChoiceEnum as ToolChoiceEnum
-    from .toolmessage import (
-        ToolMessage as ToolMessage,
-        ToolMessageTypedDict as ToolMessageTypedDict,
-    )
+    from .toolmessage import ToolMessage as ToolMessage
+    from .toolmessage import ToolMessageTypedDict as ToolMessageTypedDict
+    from .toolmessagecontent import ToolMessageContent as ToolMessageContent
     from .toolmessagecontent import (
-        ToolMessageContent as ToolMessageContent,
         ToolMessageContentTypedDict as ToolMessageContentTypedDict,
     )
-    from .tooltypes import (
-        ToolTypes as ToolTypes,
-        ToolTypesTypedDict as ToolTypesTypedDict,
-    )
-    from .trainingfile import (
-        TrainingFile as TrainingFile,
-        TrainingFileTypedDict as TrainingFileTypedDict,
-    )
+    from .tooltypes import ToolTypes as ToolTypes
+    from .tooltypes import ToolTypesTypedDict as ToolTypesTypedDict
+    from .trainingfile import TrainingFile as TrainingFile
+    from .trainingfile import TrainingFileTypedDict as TrainingFileTypedDict
+    from .trainingparameters import TrainingParameters as TrainingParameters
     from .trainingparameters import (
-        TrainingParameters as TrainingParameters,
         TrainingParametersTypedDict as TrainingParametersTypedDict,
     )
+    from .trainingparametersin import TrainingParametersIn as TrainingParametersIn
     from .trainingparametersin import (
-        TrainingParametersIn as TrainingParametersIn,
         TrainingParametersInTypedDict as TrainingParametersInTypedDict,
     )
+    from .unarchiveftmodelout import UnarchiveFTModelOut as UnarchiveFTModelOut
     from .unarchiveftmodelout import (
-        UnarchiveFTModelOut as UnarchiveFTModelOut,
         UnarchiveFTModelOutTypedDict as UnarchiveFTModelOutTypedDict,
     )
-    from .updateftmodelin import (
-        UpdateFTModelIn as UpdateFTModelIn,
-        UpdateFTModelInTypedDict as UpdateFTModelInTypedDict,
-    )
-    from .uploadfileout import (
-        UploadFileOut as UploadFileOut,
-        UploadFileOutTypedDict as UploadFileOutTypedDict,
-    )
-    from .usageinfo import (
-        UsageInfo as UsageInfo,
-        UsageInfoTypedDict as UsageInfoTypedDict,
-    )
-    from .usermessage import (
-        UserMessage as UserMessage,
-        UserMessageTypedDict as UserMessageTypedDict,
-    )
+    from .updateftmodelin import UpdateFTModelIn as UpdateFTModelIn
+    from .updateftmodelin import UpdateFTModelInTypedDict as UpdateFTModelInTypedDict
+    from .uploadfileout import UploadFileOut as UploadFileOut
+    from .uploadfileout import UploadFileOutTypedDict as UploadFileOutTypedDict
+    from .usageinfo import UsageInfo as UsageInfo
+    from .usageinfo import UsageInfoTypedDict as UsageInfoTypedDict
+    from .usermessage import UserMessage as UserMessage
+    from .usermessage import UserMessageTypedDict as UserMessageTypedDict
+    from .usermessagecontent import UserMessageContent as UserMessageContent
     from .usermessagecontent import (
-        UserMessageContent as UserMessageContent,
         UserMessageContentTypedDict as UserMessageContentTypedDict,
     )
-    from .validationerror import (
-        ValidationError as ValidationError,
-        ValidationErrorTypedDict as ValidationErrorTypedDict,
-    )
+    from .validationerror import ValidationError as ValidationError
+    from .validationerror import ValidationErrorTypedDict as ValidationErrorTypedDict
+    from .validationerrorloc import ValidationErrorLoc as ValidationErrorLoc
     from .validationerrorloc import (
-        ValidationErrorLoc as ValidationErrorLoc,
         ValidationErrorLocTypedDict as ValidationErrorLocTypedDict,
     )
-    from .wandbintegration import (
-        WandbIntegration as WandbIntegration,
-        WandbIntegrationTypedDict as WandbIntegrationTypedDict,
-    )
+    from .wandbintegration import WandbIntegration as WandbIntegration
+    from .wandbintegration import WandbIntegrationTypedDict as WandbIntegrationTypedDict
+    from .wandbintegrationout import WandbIntegrationOut as WandbIntegrationOut
     from .wandbintegrationout import (
-        WandbIntegrationOut as WandbIntegrationOut,
         WandbIntegrationOutTypedDict as WandbIntegrationOutTypedDict,
     )
 
@@ -489,6 +455,8 @@ _EXPORTS: Dict[str, str] = {
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "AgentsCompletionRequest": ".agentscompletionrequest",
     "AgentsCompletionRequestTypedDict": ".agentscompletionrequest",
     "AgentsCompletionRequestMessages": ".agentscompletionrequestmessages",
@@ -617,8 +585,8 @@ _EXPORTS: Dict[str, str] = {
     "FileSchemaTypedDict": ".fileschema",
     "FileSignedURL": ".filesignedurl",
     "FileSignedURLTypedDict": ".filesignedurl",
-    "FilesApiRoutesUploadFileRequest": ".filesapiroutesuploadfilerequest",
-    "FilesApiRoutesUploadFileRequestTypedDict": ".filesapiroutesuploadfilerequest",
+    "FilesAPIRoutesUploadFileRequest": ".filesapiroutesuploadfilerequest",
+    "FilesAPIRoutesUploadFileRequestTypedDict": ".filesapiroutesuploadfilerequest",
     "FineTuneableModel": ".finetuneablemodel",
     "Function": ".function",
     "FunctionTypedDict": ".function",
@@ -639,8 +607,8 @@ _EXPORTS: Dict[str, str] = {
     "ImageURLTypedDict": ".imageurl",
     "ImageURLChunk": ".imageurlchunk",
     "ImageURLChunkTypedDict": ".imageurlchunk",
-    "ImageURLChunkImageUrl": ".imageurlchunkimageurl",
-    "ImageURLChunkImageUrlTypedDict": ".imageurlchunkimageurl",
+    "ImageURLChunkImageURL": ".imageurlchunkimageurl",
+    "ImageURLChunkImageURLTypedDict": ".imageurlchunkimageurl",
     "JobIn": ".jobin",
     "JobInTypedDict": ".jobin",
     "JobMetadataOut": ".jobmetadataout",
@@ -648,9 +616,9 @@ _EXPORTS: Dict[str, str] = {
     "JobOut": ".jobout",
     "JobOutTypedDict": ".jobout",
     "JobOutStatus": ".joboutstatus",
-    "JobsApiRoutesFineTuningCreateFineTuningJobResponse": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
-    "JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
-    "JobsApiRoutesFineTuningGetFineTuningJobsStatus": ".jobsapiroutesfinetuninggetfinetuningjobsstatus",
+    "JobsAPIRoutesFineTuningCreateFineTuningJobResponse": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
+    "JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict": ".jobsapiroutesfinetuningcreatefinetuningjobresponse",
+    "JobsAPIRoutesFineTuningGetFineTuningJobsStatus": ".jobsapiroutesfinetuninggetfinetuningjobsstatus",
     "JobsOut": ".jobsout",
     "JobsOutTypedDict": ".jobsout",
     "JsonSchema": ".jsonschema",
@@ -692,8 +660,8 @@ _EXPORTS: Dict[str, str] = {
     "ResponseFormats": ".responseformats",
     "RetrieveFileOut": ".retrievefileout",
     "RetrieveFileOutTypedDict": ".retrievefileout",
-    "RetrieveModelV1ModelsModelIdGetResponse": ".retrievemodelv1modelsmodelidgetresponse",
-    "RetrieveModelV1ModelsModelIdGetResponseTypedDict": ".retrievemodelv1modelsmodelidgetresponse",
+    "RetrieveModelV1ModelsModelIDGetResponse": ".retrievemodelv1modelsmodelidgetresponse",
+    "RetrieveModelV1ModelsModelIDGetResponseTypedDict": ".retrievemodelv1modelsmodelidgetresponse",
     "SampleType": ".sampletype",
     "Source": ".source",
     "SystemMessage": ".systemmessage",

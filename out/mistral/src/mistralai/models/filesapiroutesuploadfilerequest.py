@@ -8,7 +8,7 @@ from .._runtime.types import BaseModel, Optional
 from .filepurpose import FilePurpose
 
 
-class FilesApiRoutesUploadFileRequestTypedDict(TypedDict):
+class FilesAPIRoutesUploadFileRequestTypedDict(TypedDict):
     file: FileTypedDict
     """The File object (not file name) to be uploaded.
  To upload a file and specify a custom file name you should format your request as such:
@@ -22,7 +22,7 @@ class FilesApiRoutesUploadFileRequestTypedDict(TypedDict):
     purpose: NotRequired[Union[FilePurpose, Literal["fine-tune", "batch"]]]
 
 
-class FilesApiRoutesUploadFileRequest(BaseModel):
+class FilesAPIRoutesUploadFileRequest(BaseModel):
     file: File
     """The File object (not file name) to be uploaded.
  To upload a file and specify a custom file name you should format your request as such:

@@ -10,7 +10,7 @@ from .fimcompletionrequeststop import (
 
 
 class FIMCompletionRequestTypedDict(TypedDict):
-    model: str
+    model: NotRequired[str]
     """ID of the model to use. Only compatible for now with:
   - `codestral-2405`
   - `codestral-latest`"""
@@ -37,7 +37,7 @@ class FIMCompletionRequestTypedDict(TypedDict):
 class FIMCompletionRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
-    model: str
+    model: str = "codestral-2405"
     """ID of the model to use. Only compatible for now with:
   - `codestral-2405`
   - `codestral-latest`"""

@@ -10,7 +10,7 @@ from .fimcompletionstreamrequeststop import (
 
 
 class FIMCompletionStreamRequestTypedDict(TypedDict):
-    model: str
+    model: NotRequired[str]
     """ID of the model to use. Only compatible for now with:
   - `codestral-2405`
   - `codestral-latest`"""
@@ -36,7 +36,7 @@ class FIMCompletionStreamRequestTypedDict(TypedDict):
 class FIMCompletionStreamRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
-    model: str
+    model: str = "codestral-2405"
     """ID of the model to use. Only compatible for now with:
   - `codestral-2405`
   - `codestral-latest`"""

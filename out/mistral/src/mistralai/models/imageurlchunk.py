@@ -3,19 +3,19 @@
 from typing_extensions import Literal, NotRequired, TypedDict
 
 from .._runtime.types import BaseModel, Optional
-from .imageurlchunkimageurl import ImageURLChunkImageUrl, ImageURLChunkImageUrlTypedDict
+from .imageurlchunkimageurl import ImageURLChunkImageURL, ImageURLChunkImageURLTypedDict
 
 
 class ImageURLChunkTypedDict(TypedDict):
     """{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0"""
 
-    image_url: ImageURLChunkImageUrlTypedDict
+    image_url: ImageURLChunkImageURLTypedDict
     type: NotRequired[Literal["image_url"]]
 
 
 class ImageURLChunk(BaseModel):
     """{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0"""
 
-    image_url: ImageURLChunkImageUrl
+    image_url: ImageURLChunkImageURL
 
     type: Optional[Literal["image_url"]] = "image_url"

@@ -5,6 +5,6 @@ from typing_extensions import TypeAlias
 
 from .imageurl import ImageURL, ImageURLTypedDict
 
-ImageURLChunkImageUrl: TypeAlias = Union[ImageURL, str]
+ImageURLChunkImageURL: TypeAlias = Union[ImageURL, str]
 
-ImageURLChunkImageUrlTypedDict: TypeAlias = Union[ImageURLTypedDict, str]
+ImageURLChunkImageURLTypedDict: TypeAlias = Union[ImageURLTypedDict, str]

@@ -6,10 +6,10 @@ from typing_extensions import TypeAlias
 from .jobout import JobOut, JobOutTypedDict
 from .legacyjobmetadataout import LegacyJobMetadataOut, LegacyJobMetadataOutTypedDict
 
-JobsApiRoutesFineTuningCreateFineTuningJobResponse: TypeAlias = Union[
+JobsAPIRoutesFineTuningCreateFineTuningJobResponse: TypeAlias = Union[
     JobOut, LegacyJobMetadataOut
 ]
 
-JobsApiRoutesFineTuningCreateFineTuningJobResponseTypedDict: TypeAlias = Union[
+JobsAPIRoutesFineTuningCreateFineTuningJobResponseTypedDict: TypeAlias = Union[
     JobOutTypedDict, LegacyJobMetadataOutTypedDict
 ]

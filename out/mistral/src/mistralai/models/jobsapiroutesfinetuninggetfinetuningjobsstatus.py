@@ -3,7 +3,7 @@
 from .._runtime.types import OpenStrEnum
 
 
-class JobsApiRoutesFineTuningGetFineTuningJobsStatus(OpenStrEnum):
+class JobsAPIRoutesFineTuningGetFineTuningJobsStatus(OpenStrEnum):
     QUEUED = "QUEUED"
     STARTED = "STARTED"
     VALIDATING = "VALIDATING"

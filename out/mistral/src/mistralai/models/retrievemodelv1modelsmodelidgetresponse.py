@@ -8,7 +8,7 @@ from .._runtime.types import UNKNOWN_TAG, UnknownVariant, discriminate
 from .basemodelcard import BaseModelCard, BaseModelCardTypedDict
 from .ftmodelcard import FTModelCard, FTModelCardTypedDict
 
-RetrieveModelV1ModelsModelIdGetResponse = Annotated[
+RetrieveModelV1ModelsModelIDGetResponse = Annotated[
     Union[
         Annotated[BaseModelCard, Tag("base")],
         Annotated[FTModelCard, Tag("fine-tuned")],
@@ -21,6 +21,6 @@ RetrieveModelV1ModelsModelIdGetResponse = Annotated[
     ),
 ]
 
-RetrieveModelV1ModelsModelIdGetResponseTypedDict: TypeAlias = Union[
+RetrieveModelV1ModelsModelIDGetResponseTypedDict: TypeAlias = Union[
     BaseModelCardTypedDict, FTModelCardTypedDict
 ]

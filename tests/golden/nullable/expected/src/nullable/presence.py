@@ -197,6 +197,7 @@ class Presence:
         self,
         *,
         theme: Nullable[str],
+        region: str = "eu-west",
         font_size: OptionalNullable[int] = UNSET,
         language: Optional[str] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
@@ -208,6 +209,7 @@ class Presence:
 
         Args:
             theme: required, nullable: null resets the theme to the default.
+            region: required with a default: an argument the caller may leave out; the default is sent.
             font_size: optional, nullable: omitted leaves it as it is, null resets it.
             language: optional, not nullable.
             retries: Override the client's retry configuration for this call (None: no retries).
@@ -219,7 +221,12 @@ class Presence:
             _PATCH_SETTINGS,
             (),
             models.SettingsPatch.model_validate(
-                {"theme": theme, "font_size": font_size, "language": language}
+                {
+                    "theme": theme,
+                    "region": region,
+                    "font_size": font_size,
+                    "language": language,
+                }
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
@@ -228,6 +235,7 @@ class Presence:
         self,
         *,
         theme: Nullable[str],
+        region: str = "eu-west",
         font_size: OptionalNullable[int] = UNSET,
         language: Optional[str] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
@@ -239,6 +247,7 @@ class Presence:
 
         Args:
             theme: required, nullable: null resets the theme to the default.
+            region: required with a default: an argument the caller may leave out; the default is sent.
             font_size: optional, nullable: omitted leaves it as it is, null resets it.
             language: optional, not nullable.
             retries: Override the client's retry configuration for this call (None: no retries).
@@ -250,7 +259,12 @@ class Presence:
             _PATCH_SETTINGS,
             (),
             models.SettingsPatch.model_validate(
-                {"theme": theme, "font_size": font_size, "language": language}
+                {
+                    "theme": theme,
+                    "region": region,
+                    "font_size": font_size,
+                    "language": language,
+                }
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )

@@ -11,31 +11,41 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .binop import BinOp as BinOp, BinOpTypedDict as BinOpTypedDict
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .binop import BinOp as BinOp
+    from .binop import BinOpTypedDict as BinOpTypedDict
     from .binopop import BinOpOp as BinOpOp
-    from .document import Document as Document, DocumentTypedDict as DocumentTypedDict
-    from .expr import Expr as Expr, ExprTypedDict as ExprTypedDict
-    from .identified import (
-        Identified as Identified,
-        IdentifiedTypedDict as IdentifiedTypedDict,
-    )
-    from .jsonvalue import (
-        JsonValue as JsonValue,
-        JsonValueTypedDict as JsonValueTypedDict,
-    )
-    from .literal2 import Literal2 as Literal2, Literal2TypedDict as Literal2TypedDict
-    from .node import Node as Node, NodeTypedDict as NodeTypedDict
-    from .paira import PairA as PairA, PairATypedDict as PairATypedDict
-    from .pairb import PairB as PairB, PairBTypedDict as PairBTypedDict
-    from .summary import Summary as Summary, SummaryTypedDict as SummaryTypedDict
-    from .tagged import Tagged as Tagged, TaggedTypedDict as TaggedTypedDict
-    from .upload import Upload as Upload, UploadTypedDict as UploadTypedDict
+    from .document import Document as Document
+    from .document import DocumentTypedDict as DocumentTypedDict
+    from .expr import Expr as Expr
+    from .expr import ExprTypedDict as ExprTypedDict
+    from .identified import Identified as Identified
+    from .identified import IdentifiedTypedDict as IdentifiedTypedDict
+    from .jsonvalue import JsonValue as JsonValue
+    from .jsonvalue import JsonValueTypedDict as JsonValueTypedDict
+    from .literal2 import Literal2 as Literal2
+    from .literal2 import Literal2TypedDict as Literal2TypedDict
+    from .node import Node as Node
+    from .node import NodeTypedDict as NodeTypedDict
+    from .paira import PairA as PairA
+    from .paira import PairATypedDict as PairATypedDict
+    from .pairb import PairB as PairB
+    from .pairb import PairBTypedDict as PairBTypedDict
+    from .summary import Summary as Summary
+    from .summary import SummaryTypedDict as SummaryTypedDict
+    from .tagged import Tagged as Tagged
+    from .tagged import TaggedTypedDict as TaggedTypedDict
+    from .upload import Upload as Upload
+    from .upload import UploadTypedDict as UploadTypedDict
 
 _EXPORTS: Dict[str, str] = {
     "APIConnectionError": ".._runtime.errors",
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "BinOp": ".binop",
     "BinOpTypedDict": ".binop",
     "BinOpOp": ".binopop",

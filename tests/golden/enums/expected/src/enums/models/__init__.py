@@ -11,8 +11,12 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .job import Job as Job, JobTypedDict as JobTypedDict
-    from .jobin import JobIn as JobIn, JobInTypedDict as JobInTypedDict
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .job import Job as Job
+    from .job import JobTypedDict as JobTypedDict
+    from .jobin import JobIn as JobIn
+    from .jobin import JobInTypedDict as JobInTypedDict
     from .jobinmode import JobInMode as JobInMode
     from .jobinretries import JobInRetries as JobInRetries
     from .jobmode import JobMode as JobMode
@@ -27,6 +31,8 @@ _EXPORTS: Dict[str, str] = {
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "Job": ".job",
     "JobTypedDict": ".job",
     "JobIn": ".jobin",

@@ -11,24 +11,28 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .basemodel2 import (
-        BaseModel2 as BaseModel2,
-        BaseModel2TypedDict as BaseModel2TypedDict,
-    )
-    from .collisions import (
-        Collisions as Collisions,
-        CollisionsTypedDict as CollisionsTypedDict,
-    )
-    from .foo import Foo as Foo, FooTypedDict as FooTypedDict
-    from .foo2 import Foo2 as Foo2, Foo2TypedDict as Foo2TypedDict
-    from .thing import Thing as Thing, ThingTypedDict as ThingTypedDict
-    from .unset2 import Unset2 as Unset2, Unset2TypedDict as Unset2TypedDict
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .basemodel2 import BaseModel2 as BaseModel2
+    from .basemodel2 import BaseModel2TypedDict as BaseModel2TypedDict
+    from .collisions import Collisions as Collisions
+    from .collisions import CollisionsTypedDict as CollisionsTypedDict
+    from .foo import Foo as Foo
+    from .foo import FooTypedDict as FooTypedDict
+    from .foo2 import Foo2 as Foo2
+    from .foo2 import Foo2TypedDict as Foo2TypedDict
+    from .thing import Thing as Thing
+    from .thing import ThingTypedDict as ThingTypedDict
+    from .unset2 import Unset2 as Unset2
+    from .unset2 import Unset2TypedDict as Unset2TypedDict
 
 _EXPORTS: Dict[str, str] = {
     "APIConnectionError": ".._runtime.errors",
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "BaseModel2": ".basemodel2",
     "BaseModel2TypedDict": ".basemodel2",
     "Collisions": ".collisions",

@@ -11,69 +11,80 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .basemodel2 import (
-        BaseModel2 as BaseModel2,
-        BaseModel2TypedDict as BaseModel2TypedDict,
-    )
-    from .class_ import Class as Class, ClassTypedDict as ClassTypedDict
-    from .client import Client as Client, ClientTypedDict as ClientTypedDict
-    from .created import Created as Created, CreatedTypedDict as CreatedTypedDict
-    from .deleted import Deleted as Deleted, DeletedTypedDict as DeletedTypedDict
-    from .event import Event as Event, EventTypedDict as EventTypedDict
-    from .evil import Evil as Evil, EvilTypedDict as EvilTypedDict
-    from .field2 import Field2 as Field2, Field2TypedDict as Field2TypedDict
-    from .foo import Foo as Foo, FooTypedDict as FooTypedDict
-    from .foo2 import Foo2 as Foo2, Foo2TypedDict as Foo2TypedDict
-    from .footypeddict2 import (
-        FooTypedDict2 as FooTypedDict2,
-        FooTypedDict2TypedDict as FooTypedDict2TypedDict,
-    )
-    from .identifiers import (
-        Identifiers as Identifiers,
-        IdentifiersTypedDict as IdentifiersTypedDict,
-    )
-    from .importlib_ import (
-        Importlib as Importlib,
-        ImportlibTypedDict as ImportlibTypedDict,
-    )
-    from .mything import MyThing as MyThing, MyThingTypedDict as MyThingTypedDict
-    from .mything2 import MyThing2 as MyThing2, MyThing2TypedDict as MyThing2TypedDict
-    from .mything3 import MyThing3 as MyThing3, MyThing3TypedDict as MyThing3TypedDict
-    from .none2 import None2 as None2, None2TypedDict as None2TypedDict
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .basemodel2 import BaseModel2 as BaseModel2
+    from .basemodel2 import BaseModel2TypedDict as BaseModel2TypedDict
+    from .class_ import Class as Class
+    from .class_ import ClassTypedDict as ClassTypedDict
+    from .client import Client as Client
+    from .client import ClientTypedDict as ClientTypedDict
+    from .created import Created as Created
+    from .created import CreatedTypedDict as CreatedTypedDict
+    from .deleted import Deleted as Deleted
+    from .deleted import DeletedTypedDict as DeletedTypedDict
+    from .event import Event as Event
+    from .event import EventTypedDict as EventTypedDict
+    from .evil import Evil as Evil
+    from .evil import EvilTypedDict as EvilTypedDict
+    from .field2 import Field2 as Field2
+    from .field2 import Field2TypedDict as Field2TypedDict
+    from .foo import Foo as Foo
+    from .foo import FooTypedDict as FooTypedDict
+    from .foo2 import Foo2 as Foo2
+    from .foo2 import Foo2TypedDict as Foo2TypedDict
+    from .footypeddict2 import FooTypedDict2 as FooTypedDict2
+    from .footypeddict2 import FooTypedDict2TypedDict as FooTypedDict2TypedDict
+    from .identifiers import Identifiers as Identifiers
+    from .identifiers import IdentifiersTypedDict as IdentifiersTypedDict
+    from .importlib_ import Importlib as Importlib
+    from .importlib_ import ImportlibTypedDict as ImportlibTypedDict
+    from .mything import MyThing as MyThing
+    from .mything import MyThingTypedDict as MyThingTypedDict
+    from .mything2 import MyThing2 as MyThing2
+    from .mything2 import MyThing2TypedDict as MyThing2TypedDict
+    from .mything3 import MyThing3 as MyThing3
+    from .mything3 import MyThing3TypedDict as MyThing3TypedDict
+    from .none2 import None2 as None2
+    from .none2 import None2TypedDict as None2TypedDict
     from .problem import Problem as Problem
-    from .problemdata import (
-        ProblemData as ProblemData,
-        ProblemDataTypedDict as ProblemDataTypedDict,
-    )
-    from .shape import Shape as Shape, ShapeTypedDict as ShapeTypedDict
-    from .shapesame import (
-        ShapeSame as ShapeSame,
-        ShapeSameTypedDict as ShapeSameTypedDict,
-    )
-    from .shapesame2 import (
-        ShapeSame2 as ShapeSame2,
-        ShapeSame2TypedDict as ShapeSame2TypedDict,
-    )
-    from .shapex import ShapeX as ShapeX, ShapeXTypedDict as ShapeXTypedDict
+    from .problemdata import ProblemData as ProblemData
+    from .problemdata import ProblemDataTypedDict as ProblemDataTypedDict
+    from .shape import Shape as Shape
+    from .shape import ShapeTypedDict as ShapeTypedDict
+    from .shapesame import ShapeSame as ShapeSame
+    from .shapesame import ShapeSameTypedDict as ShapeSameTypedDict
+    from .shapesame2 import ShapeSame2 as ShapeSame2
+    from .shapesame2 import ShapeSame2TypedDict as ShapeSame2TypedDict
+    from .shapex import ShapeX as ShapeX
+    from .shapex import ShapeXTypedDict as ShapeXTypedDict
     from .status import Status as Status
-    from .symbols import Symbols as Symbols, SymbolsTypedDict as SymbolsTypedDict
-    from .thing import Thing as Thing, ThingTypedDict as ThingTypedDict
-    from .titleda import TitledA as TitledA, TitledATypedDict as TitledATypedDict
-    from .titledb import TitledB as TitledB, TitledBTypedDict as TitledBTypedDict
-    from .type1thing import (
-        Type1Thing as Type1Thing,
-        Type1ThingTypedDict as Type1ThingTypedDict,
-    )
-    from .unset2 import UNSET2 as UNSET2, UNSET2TypedDict as UNSET2TypedDict
-    from .unset3 import Unset3 as Unset3, Unset3TypedDict as Unset3TypedDict
-    from .über import Über as Über, ÜberTypedDict as ÜberTypedDict
-    from .名前_ import 名前 as 名前, 名前TypedDict as 名前TypedDict
+    from .symbols import Symbols as Symbols
+    from .symbols import SymbolsTypedDict as SymbolsTypedDict
+    from .thing import Thing as Thing
+    from .thing import ThingTypedDict as ThingTypedDict
+    from .titleda import TitledA as TitledA
+    from .titleda import TitledATypedDict as TitledATypedDict
+    from .titledb import TitledB as TitledB
+    from .titledb import TitledBTypedDict as TitledBTypedDict
+    from .type1thing import Type1Thing as Type1Thing
+    from .type1thing import Type1ThingTypedDict as Type1ThingTypedDict
+    from .unset2 import UNSET2 as UNSET2
+    from .unset2 import UNSET2TypedDict as UNSET2TypedDict
+    from .unset3 import Unset3 as Unset3
+    from .unset3 import Unset3TypedDict as Unset3TypedDict
+    from .über import Über as Über
+    from .über import ÜberTypedDict as ÜberTypedDict
+    from .名前_ import 名前 as 名前
+    from .名前_ import 名前TypedDict as 名前TypedDict
 
 _EXPORTS: Dict[str, str] = {
     "APIConnectionError": ".._runtime.errors",
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "BaseModel2": ".basemodel2",
     "BaseModel2TypedDict": ".basemodel2",
     "Class": ".class_",

@@ -11,31 +11,33 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .address import Address as Address, AddressTypedDict as AddressTypedDict
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .address import Address as Address
+    from .address import AddressTypedDict as AddressTypedDict
     from .color import Color as Color
-    from .presence import Presence as Presence, PresenceTypedDict as PresenceTypedDict
-    from .presenceecho import (
-        PresenceEcho as PresenceEcho,
-        PresenceEchoTypedDict as PresenceEchoTypedDict,
-    )
+    from .presence import Presence as Presence
+    from .presence import PresenceTypedDict as PresenceTypedDict
+    from .presenceecho import PresenceEcho as PresenceEcho
+    from .presenceecho import PresenceEchoTypedDict as PresenceEchoTypedDict
     from .presencenullableenum import PresenceNullableEnum as PresenceNullableEnum
     from .presencenullableenumunlisted import (
         PresenceNullableEnumUnlisted as PresenceNullableEnumUnlisted,
     )
+    from .presencenullableobject import PresenceNullableObject as PresenceNullableObject
     from .presencenullableobject import (
-        PresenceNullableObject as PresenceNullableObject,
         PresenceNullableObjectTypedDict as PresenceNullableObjectTypedDict,
     )
-    from .settingspatch import (
-        SettingsPatch as SettingsPatch,
-        SettingsPatchTypedDict as SettingsPatchTypedDict,
-    )
+    from .settingspatch import SettingsPatch as SettingsPatch
+    from .settingspatch import SettingsPatchTypedDict as SettingsPatchTypedDict
 
 _EXPORTS: Dict[str, str] = {
     "APIConnectionError": ".._runtime.errors",
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "Address": ".address",
     "AddressTypedDict": ".address",
     "Color": ".color",

@@ -10,6 +10,8 @@ class SettingsPatchTypedDict(TypedDict):
 
     theme: Nullable[str]
     """required, nullable: null resets the theme to the default."""
+    region: NotRequired[str]
+    """required with a default: an argument the caller may leave out; the default is sent."""
     font_size: NotRequired[Nullable[int]]
     """optional, nullable: omitted leaves it as it is, null resets it."""
     language: NotRequired[str]
@@ -23,6 +25,9 @@ class SettingsPatch(BaseModel):
 
     theme: Nullable[str]
     """required, nullable: null resets the theme to the default."""
+
+    region: str = "eu-west"
+    """required with a default: an argument the caller may leave out; the default is sent."""
 
     font_size: OptionalNullable[int] = UNSET
     """optional, nullable: omitted leaves it as it is, null resets it."""

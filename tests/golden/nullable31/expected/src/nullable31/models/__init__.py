@@ -11,36 +11,32 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .maybename import (
-        MaybeName as MaybeName,
-        MaybeNameTypedDict as MaybeNameTypedDict,
-    )
-    from .maybepoints import (
-        MaybePoints as MaybePoints,
-        MaybePointsTypedDict as MaybePointsTypedDict,
-    )
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .maybename import MaybeName as MaybeName
+    from .maybename import MaybeNameTypedDict as MaybeNameTypedDict
+    from .maybepoints import MaybePoints as MaybePoints
+    from .maybepoints import MaybePointsTypedDict as MaybePointsTypedDict
     from .mode import Mode as Mode
-    from .point import Point as Point, PointTypedDict as PointTypedDict
-    from .record import Record as Record, RecordTypedDict as RecordTypedDict
+    from .point import Point as Point
+    from .point import PointTypedDict as PointTypedDict
+    from .record import Record as Record
+    from .record import RecordTypedDict as RecordTypedDict
     from .recordoptinlineenum import RecordOptInlineEnum as RecordOptInlineEnum
-    from .recordoptunion import (
-        RecordOptUnion as RecordOptUnion,
-        RecordOptUnionTypedDict as RecordOptUnionTypedDict,
-    )
-    from .recordout import (
-        RecordOut as RecordOut,
-        RecordOutTypedDict as RecordOutTypedDict,
-    )
-    from .recordrequnion import (
-        RecordReqUnion as RecordReqUnion,
-        RecordReqUnionTypedDict as RecordReqUnionTypedDict,
-    )
+    from .recordoptunion import RecordOptUnion as RecordOptUnion
+    from .recordoptunion import RecordOptUnionTypedDict as RecordOptUnionTypedDict
+    from .recordout import RecordOut as RecordOut
+    from .recordout import RecordOutTypedDict as RecordOutTypedDict
+    from .recordrequnion import RecordReqUnion as RecordReqUnion
+    from .recordrequnion import RecordReqUnionTypedDict as RecordReqUnionTypedDict
 
 _EXPORTS: Dict[str, str] = {
     "APIConnectionError": ".._runtime.errors",
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "MaybeName": ".maybename",
     "MaybeNameTypedDict": ".maybename",
     "MaybePoints": ".maybepoints",

@@ -11,79 +11,86 @@ if TYPE_CHECKING:
     from .._runtime.errors import APITimeoutError as APITimeoutError
     from .._runtime.errors import ResponseValidationError as ResponseValidationError
     from .._runtime.errors import SDKError as SDKError
-    from .circle import Circle as Circle, CircleTypedDict as CircleTypedDict
+    from .._runtime.files import File as File
+    from .._runtime.files import FileTypedDict as FileTypedDict
+    from .circle import Circle as Circle
+    from .circle import CircleTypedDict as CircleTypedDict
+    from .completionrequest import CompletionRequest as CompletionRequest
     from .completionrequest import (
-        CompletionRequest as CompletionRequest,
         CompletionRequestTypedDict as CompletionRequestTypedDict,
     )
     from .completionrequestcontent import (
         CompletionRequestContent as CompletionRequestContent,
+    )
+    from .completionrequestcontent import (
         CompletionRequestContentTypedDict as CompletionRequestContentTypedDict,
     )
     from .completionrequestcontentimagechunk import (
         CompletionRequestContentImageChunk as CompletionRequestContentImageChunk,
+    )
+    from .completionrequestcontentimagechunk import (
         CompletionRequestContentImageChunkTypedDict as CompletionRequestContentImageChunkTypedDict,
     )
     from .completionrequestcontenttextchunk import (
         CompletionRequestContentTextChunk as CompletionRequestContentTextChunk,
+    )
+    from .completionrequestcontenttextchunk import (
         CompletionRequestContentTextChunkTypedDict as CompletionRequestContentTextChunkTypedDict,
     )
+    from .completionrequestseed import CompletionRequestSeed as CompletionRequestSeed
     from .completionrequestseed import (
-        CompletionRequestSeed as CompletionRequestSeed,
         CompletionRequestSeedTypedDict as CompletionRequestSeedTypedDict,
     )
+    from .completionrequeststop import CompletionRequestStop as CompletionRequestStop
     from .completionrequeststop import (
-        CompletionRequestStop as CompletionRequestStop,
         CompletionRequestStopTypedDict as CompletionRequestStopTypedDict,
     )
     from .completionrequesttoolchoice import (
         CompletionRequestToolChoice as CompletionRequestToolChoice,
+    )
+    from .completionrequesttoolchoice import (
         CompletionRequestToolChoiceTypedDict as CompletionRequestToolChoiceTypedDict,
     )
+    from .completionresponse import CompletionResponse as CompletionResponse
     from .completionresponse import (
-        CompletionResponse as CompletionResponse,
         CompletionResponseTypedDict as CompletionResponseTypedDict,
     )
     from .completionresponseresult import (
         CompletionResponseResult as CompletionResponseResult,
+    )
+    from .completionresponseresult import (
         CompletionResponseResultTypedDict as CompletionResponseResultTypedDict,
     )
-    from .deltaevent import (
-        DeltaEvent as DeltaEvent,
-        DeltaEventTypedDict as DeltaEventTypedDict,
-    )
-    from .doneevent import (
-        DoneEvent as DoneEvent,
-        DoneEventTypedDict as DoneEventTypedDict,
-    )
-    from .event import Event as Event, EventTypedDict as EventTypedDict
-    from .message import Message as Message, MessageTypedDict as MessageTypedDict
-    from .shape import Shape as Shape, ShapeTypedDict as ShapeTypedDict
-    from .square import Square as Square, SquareTypedDict as SquareTypedDict
-    from .startevent import (
-        StartEvent as StartEvent,
-        StartEventTypedDict as StartEventTypedDict,
-    )
-    from .systemmessage import (
-        SystemMessage as SystemMessage,
-        SystemMessageTypedDict as SystemMessageTypedDict,
-    )
+    from .deltaevent import DeltaEvent as DeltaEvent
+    from .deltaevent import DeltaEventTypedDict as DeltaEventTypedDict
+    from .doneevent import DoneEvent as DoneEvent
+    from .doneevent import DoneEventTypedDict as DoneEventTypedDict
+    from .event import Event as Event
+    from .event import EventTypedDict as EventTypedDict
+    from .message import Message as Message
+    from .message import MessageTypedDict as MessageTypedDict
+    from .shape import Shape as Shape
+    from .shape import ShapeTypedDict as ShapeTypedDict
+    from .square import Square as Square
+    from .square import SquareTypedDict as SquareTypedDict
+    from .startevent import StartEvent as StartEvent
+    from .startevent import StartEventTypedDict as StartEventTypedDict
+    from .systemmessage import SystemMessage as SystemMessage
+    from .systemmessage import SystemMessageTypedDict as SystemMessageTypedDict
     from .systemmessagerole import SystemMessageRole as SystemMessageRole
-    from .toolchoice import (
-        ToolChoice as ToolChoice,
-        ToolChoiceTypedDict as ToolChoiceTypedDict,
-    )
+    from .toolchoice import ToolChoice as ToolChoice
+    from .toolchoice import ToolChoiceTypedDict as ToolChoiceTypedDict
     from .toolchoiceenum import ToolChoiceEnum as ToolChoiceEnum
-    from .usermessage import (
-        UserMessage as UserMessage,
-        UserMessageTypedDict as UserMessageTypedDict,
-    )
+    from .usermessage import UserMessage as UserMessage
+    from .usermessage import UserMessageTypedDict as UserMessageTypedDict
 
 _EXPORTS: Dict[str, str] = {
     "APIConnectionError": ".._runtime.errors",
     "APITimeoutError": ".._runtime.errors",
     "ResponseValidationError": ".._runtime.errors",
     "SDKError": ".._runtime.errors",
+    "File": ".._runtime.files",
+    "FileTypedDict": ".._runtime.files",
     "Circle": ".circle",
     "CircleTypedDict": ".circle",
     "CompletionRequest": ".completionrequest",
