@@ -11,8 +11,15 @@ PRISM_STAMP := $(PRISM_DIR)/.installed-$(PRISM_VERSION)
 # the pinned newest does. In a venv of its own, beside the project's.
 BLACK_LOW ?= 25.1.0
 BLACK_LOW_DIR := .tools/black-$(BLACK_LOW)
+# The SDK's dependency floors, read from the one place they are written (the SDK pyproject's template, through
+# out/mistral/pyproject.toml): `httpx>=0.24` becomes `httpx==0.24`. tests/test_floors.py runs the model-semantics
+# tests and e2e calls on exactly these, in a venv of their own. New floors get a new stamp, so a reinstall.
+SDK_FLOORS := $(shell sed -n 's/^ *"\(httpx\|pydantic\|typing-extensions\)>=\([0-9.]*\)",*$$/\1==\2/p' out/mistral/pyproject.toml)
+SDK_FLOORS_DIR := .tools/sdk-floors
+empty :=
+SDK_FLOORS_STAMP := $(SDK_FLOORS_DIR)/.installed-$(subst $(empty) $(empty),_,$(SDK_FLOORS))
 
-.PHONY: build test golden check prism black-low
+.PHONY: build test golden check prism black-low sdk-floors
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +44,17 @@ $(BLACK_LOW_DIR)/.installed:
 
 black-low: $(BLACK_LOW_DIR)/.installed  ## install the oldest supported black under .tools/
 
-test: $(VENV)/.installed $(PRISM_STAMP) $(BLACK_LOW_DIR)/.installed  ## install, then run the whole test suite
-	GEN_REQUIRE_PRISM=1 GEN_BLACK_LOW=$(BLACK_LOW_DIR)/bin/python $(PY) -m pytest
+# gen itself (for the golden builds the model-semantics tests make) and pytest, with the SDK's floors pinned.
+$(SDK_FLOORS_STAMP): out/mistral/pyproject.toml
+	rm -rf $(SDK_FLOORS_DIR)
+	$(PYTHON) -m venv $(SDK_FLOORS_DIR)
+	$(SDK_FLOORS_DIR)/bin/python -m pip install --quiet -e . pytest $(SDK_FLOORS)
+	touch $@
+
+sdk-floors: $(SDK_FLOORS_STAMP)  ## install the oldest httpx, pydantic, typing-extensions the SDKs accept under .tools/
+
+test: $(VENV)/.installed $(PRISM_STAMP) $(BLACK_LOW_DIR)/.installed $(SDK_FLOORS_STAMP)  ## install, then run the whole test suite
+	GEN_REQUIRE_PRISM=1 GEN_BLACK_LOW=$(BLACK_LOW_DIR)/bin/python GEN_SDK_FLOORS=$(SDK_FLOORS_DIR)/bin/python $(PY) -m pytest
 
 golden: $(VENV)/.installed  ## rewrite out/ and tests/golden/*/expected/ from the generator (never by hand)
 	$(VENV)/bin/gen build specs/

@@ -58,7 +58,15 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
                 (str(k), str((v or {}).get("default", ""))) for k, v in (server.get("variables") or {}).items()
             )
             description = server.get("description")
-            servers.append(t.Server(server["url"], description if isinstance(description, str) else None, variables))
+            server_id = server.get("x-speakeasy-server-id")
+            servers.append(
+                t.Server(
+                    server["url"],
+                    description if isinstance(description, str) else None,
+                    variables,
+                    server_id if isinstance(server_id, str) and server_id else None,
+                )
+            )
     description = info.get("description")
     tags = {
         str(tag["name"]): tag["description"]

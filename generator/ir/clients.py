@@ -46,6 +46,7 @@ def security_schemes(root: dict[str, Any], sdk_class: str) -> tuple[t.SecuritySc
         param = snake(key)
         while param in params or param in (
             "server_url",
+            "server",
             "client",
             "async_client",
             "retry_config",

@@ -249,6 +249,7 @@ class Server:
     url: str
     description: str | None
     variables: tuple[tuple[str, str], ...] = ()  # (name, default)
+    id: str | None = None  # `x-speakeasy-server-id`: the name the SDK's `server=` picks it by
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,8 @@ class SdkView:
     imports: tuple[str, ...]
     server_url: str
     server_variables: tuple[tuple[str, str], ...]
+    servers: tuple[tuple[str, str], ...]  # (id, url) of the servers `server=` names, in the spec's order
+    named_variables: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (id, variables) of those with variables
     user_agent: str
     default_timeout: str  # the httpx.Timeout expression of gen.yaml's timeout settings
     timeout_doc: str
@@ -246,6 +248,13 @@ class SdkView:
 
 def sdk_view(api: t.Api) -> SdkView:
     server = api.servers[0] if api.servers else t.Server("", None)
+    named: dict[str, str] = {}
+    named_variables: dict[str, tuple[tuple[str, str], ...]] = {}
+    for candidate in api.servers:
+        if candidate.id is not None and candidate.id not in named:
+            named[candidate.id] = candidate.url
+            if candidate.variables:
+                named_variables[candidate.id] = candidate.variables
     doc = api.title + (f" (API version {api.api_version})" if api.api_version else "")
     if api.description:
         doc += "\n\n" + api.description
@@ -259,6 +268,9 @@ def sdk_view(api: t.Api) -> SdkView:
         env = "" if s.kind == "basic" else f"; defaults to the {s.env} environment variable"
         args.append(f"    {s.param}: the {s.key} credential, {how}{env}. A callable is called for every request.")
     view_retries = 2 if api.max_retries is None else api.max_retries
+    if named:
+        choices = ", ".join(f"{k!r} ({v})" for k, v in named.items())
+        args.append(f"    server: the server to use, by name: {choices}. server_url wins over it.")
     args += [
         f"    server_url: the API's base URL{' (default: ' + server.url + ')' if server.url else ''}.",
         "    url_params: values for the variables of the server URL.",
@@ -276,6 +288,8 @@ def sdk_view(api: t.Api) -> SdkView:
         imports=_sdk_imports(api),
         server_url=server.url,
         server_variables=server.variables,
+        named_variables=tuple(named_variables.items()),
+        servers=tuple(named.items()),
         user_agent=f"{api.package}/{api.version} (gen)",
         default_timeout=_timeout_expr(api),
         timeout_doc=timeout_doc(api),

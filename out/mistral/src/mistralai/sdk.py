@@ -70,6 +70,10 @@ SERVER_URL = "https://api.mistral.ai"
 # The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
 # no read timeout, 10000 ms to connect. `timeout_ms=` of the client or of one call replaces it.
 DEFAULT_TIMEOUT = httpx.Timeout(None, connect=10.0)
+# The API's servers by name (`x-speakeasy-server-id`): `Mistral(server=...)`.
+SERVERS: Dict[str, str] = {
+    "eu": "https://api.mistral.ai",
+}
 
 
 class Mistral:
@@ -82,6 +86,7 @@ class Mistral:
         self,
         api_key: Optional[Union[str, Callable[[], str]]] = None,
         *,
+        server: Optional[str] = None,
         server_url: Optional[str] = None,
         url_params: Optional[Dict[str, str]] = None,
         client: Optional[httpx.Client] = None,
@@ -95,6 +100,7 @@ class Mistral:
 
         Args:
             api_key: the ApiKey credential, sent as a bearer token; defaults to the MISTRAL_API_KEY environment variable. A callable is called for every request.
+            server: the server to use, by name: 'eu' (https://api.mistral.ai). server_url wins over it.
             server_url: the API's base URL (default: https://api.mistral.ai).
             url_params: values for the variables of the server URL.
             client: an httpx.Client to send requests with; the SDK never closes one you pass.
@@ -115,7 +121,16 @@ class Mistral:
             security["ApiKey"] = Scheme(
                 "bearer", "header", "Authorization", api_key_value
             )
-        url = server_url or SERVER_URL
+        if server_url:
+            url = server_url
+        elif server is not None:
+            if server not in SERVERS:
+                raise ValueError(
+                    f"unknown server {server!r}: the servers are {', '.join(map(repr, SERVERS))}"
+                )
+            url = SERVERS[server]
+        else:
+            url = SERVER_URL
         if hooks is None:
             hooks = Hooks()
         self._config = Config(

@@ -57,6 +57,17 @@ SERVER_URL = "https://names.example.com/{version}"
 # The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
 # 60000 ms for each step. `timeout_ms=` of the client or of one call replaces it.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0)
+# The API's servers by name (`x-speakeasy-server-id`): `NamesInjection(server=...)`.
+SERVERS: Dict[str, str] = {
+    "eu\" 'x": "https://{region}.names.example.com/{version}",
+}
+# The defaults of their URL variables.
+NAMED_SERVER_VARIABLES: Dict[str, Dict[str, str]] = {
+    "eu\" 'x": {
+        "region": "eu",
+        "version": "v2",
+    },
+}
 SERVER_VARIABLES: Dict[str, str] = {
     "version": 'v1"\\',
 }
@@ -79,6 +90,7 @@ class NamesInjection:
     def __init__(
         self,
         *,
+        server: Optional[str] = None,
         server_url: Optional[str] = None,
         url_params: Optional[Dict[str, str]] = None,
         client: Optional[httpx.Client] = None,
@@ -91,6 +103,7 @@ class NamesInjection:
         """Create a client.
 
         Args:
+            server: the server to use, by name: 'eu" \\'x' (https://{region}.names.example.com/{version}). server_url wins over it.
             server_url: the API's base URL (default: https://names.example.com/{version}).
             url_params: values for the variables of the server URL.
             client: an httpx.Client to send requests with; the SDK never closes one you pass.
@@ -104,9 +117,23 @@ class NamesInjection:
             debug_logger: a logging.Logger for requests and retries, instead of the 'names_injection' logger.
         """
         security: Dict[str, Scheme] = {}
-        url = server_url or SERVER_URL
+        if server_url:
+            url = server_url
+        elif server is not None:
+            if server not in SERVERS:
+                raise ValueError(
+                    f"unknown server {server!r}: the servers are {', '.join(map(repr, SERVERS))}"
+                )
+            url = SERVERS[server]
+        else:
+            url = SERVER_URL
         if not server_url:
-            for name, value in {**SERVER_VARIABLES, **(url_params or {})}.items():
+            defaults = (
+                NAMED_SERVER_VARIABLES.get(server, {})
+                if server is not None
+                else SERVER_VARIABLES
+            )
+            for name, value in {**defaults, **(url_params or {})}.items():
                 url = url.replace("{" + name + "}", value)
         if hooks is None:
             hooks = Hooks()
