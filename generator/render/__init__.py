@@ -70,6 +70,33 @@ _RUNTIME_EXPORTS = (
 )
 
 
+# What the package defines itself, with the module each comes from, in the order the package imports them. The
+# package's __init__ imports these, lists them in __all__, and leaves a model of the same name to `.models`.
+_PACKAGE_OWN = (
+    ("APIConnectionError", "._runtime.errors"),
+    ("APITimeoutError", "._runtime.errors"),
+    ("ResponseValidationError", "._runtime.errors"),
+    ("SDKError", "._runtime.errors"),
+    ("HookContext", "._runtime.hooks"),
+    ("Hooks", "._runtime.hooks"),
+    ("BackoffStrategy", "._runtime.retries"),
+    ("RetryConfig", "._runtime.retries"),
+    ("EventStream", "._runtime.sse"),
+    ("EventStreamAsync", "._runtime.sse"),
+    ("StreamInterrupted", "._runtime.sse"),
+    ("UNSET", "._runtime.unset"),
+)
+# Names the package's __init__ binds besides those: its own module-level names.
+_PACKAGE_GLOBALS = frozenset(("models", "VERSION", "TYPE_CHECKING", "Any", "List"))
+
+
+def package_view(api: t.Api, exports: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(the package's own names with their modules, the names of `.models` the package re-exports lazily)."""
+    own = [*_PACKAGE_OWN, (api.sdk_class, ".sdk")]
+    taken = _PACKAGE_GLOBALS | {name for name, _ in own}
+    return own, [name for name, _ in exports if name not in taken]
+
+
 def model_exports(api: t.Api) -> list[tuple[str, str]]:
     """(name, module relative to `<pkg>.models`) for every name `<pkg>.models` exports, in a stable order."""
     exports = list(_RUNTIME_EXPORTS)
@@ -107,7 +134,8 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
         emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
     exports = model_exports(api)
     emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja", exports=exports)
-    emit(f"{pkg}/__init__.py", "package/__init__.py.jinja", exports=exports)
+    own, reexported = package_view(api, exports)
+    emit(f"{pkg}/__init__.py", "package/__init__.py.jinja", own=own, reexported=reexported)
     emit(f"{pkg}/py.typed", "package/py.typed.jinja")
     emit(f"{pkg}/utils.py", "package/utils.py.jinja")
     emit(f"{pkg}/sdk.py", "package/sdk.py.jinja", view=sdk_view(api))
