@@ -28,10 +28,23 @@ class Config:
     # pool wait; None means none. `connect_timeout_ms` sets the connect part alone (default: the same).
     timeout_ms: int | None = DEFAULT_TIMEOUT_MS
     connect_timeout_ms: int | None = None
+    # extend: {group path: "module:Class"}: hand-written subclasses of generated groups (modules relative to the
+    # package) that the SDK hands out in their place, so that custom methods live beside generated ones.
+    extend: tuple[Extension, ...] = ()
+    file: str = "gen.yaml"  # how problems name gen.yaml
+
+
+@dataclass(frozen=True)
+class Extension:
+    group: str  # "chat", "fine_tuning.jobs"
+    module: str  # "extra.chat", relative to the package
+    class_name: str
 
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CLASS = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
+_GROUP_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
+_CLASS_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$")
 
 
 def default_config(name: str) -> Config:
@@ -80,7 +93,17 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     if not isinstance(data, dict):
         raise BuildError([Problem(shown, "", "gen.yaml must be a mapping")])
     problems = []
-    known = {"package", "sdk_class", "version", "title", "formatter", "retries", "timeout_ms", "connect_timeout_ms"}
+    known = {
+        "package",
+        "sdk_class",
+        "version",
+        "title",
+        "formatter",
+        "retries",
+        "timeout_ms",
+        "connect_timeout_ms",
+        "extend",
+    }
     for key in data:
         if key not in known:
             problems.append(Problem(shown, f"/{key}", f"unknown setting; expected one of {', '.join(sorted(known))}"))
@@ -96,6 +119,7 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
     max_retries, retry_codes = _retries(data.get("retries"), shown, problems)
     timeout_ms = _milliseconds(data, "timeout_ms", base.timeout_ms, shown, problems)
     connect_timeout_ms = _milliseconds(data, "connect_timeout_ms", None, shown, problems)
+    extend = _extensions(data.get("extend"), shown, problems)
     if problems:
         raise BuildError(problems)
     title = data.get("title")
@@ -110,6 +134,8 @@ def _load_config(path: Path | None, name: str, display: str) -> Config:
         retry_status_codes=retry_codes,
         timeout_ms=timeout_ms,
         connect_timeout_ms=connect_timeout_ms,
+        extend=extend,
+        file=shown,
     )
 
 
@@ -168,3 +194,26 @@ def _milliseconds(
         )
         return default
     return value
+
+
+def _extensions(value: object, shown: str, problems: list[Problem]) -> tuple[Extension, ...]:
+    """gen.yaml's `extend` mapping, `{chat: "extra.chat:Chat"}`; whether each group exists is the IR's to say."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(shown, "/extend", 'must be a mapping of group to class, like {chat: "extra.chat:Chat"}')
+        )
+        return ()
+    found = []
+    for group, target in value.items():
+        where = f"/extend/{group}"
+        match = _CLASS_REF.match(target) if isinstance(target, str) else None
+        if not (isinstance(group, str) and _GROUP_PATH.match(group)):
+            problems.append(Problem(shown, where, f"{group!r} is not a group path like chat or fine_tuning.jobs"))
+        elif match is None:
+            message = f"{target!r} is not a class of the package written as module:Class, like extra.chat:Chat"
+            problems.append(Problem(shown, where, message))
+        else:
+            found.append(Extension(group, match.group(1), match.group(2)))
+    return tuple(sorted(found, key=lambda e: e.group))

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import inputs as fingerprint
 from .cache import Cache
-from .config import load_config, overridden
+from .config import Config, load_config, overridden
 from .format import format_files, identity
 from .problems import BuildError, Problem
 from .write import Plan, blocked, commit_all, plan
@@ -121,10 +121,12 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
         source.spec, source.overlays, source.config, options.templates, identity(config.formatter), changed
     )
     key = fingerprint.build_key(record, strict=options.strict, spec=source.spec)
+    # Not part of what is cached: it depends on out/, which the user writes.
+    unwritten = _unwritten_extensions(config, options.out_dir / source.name)
     replayed = cache.get_build(key)
     if replayed is not None:
         warnings = tuple(Problem(str(f), str(p), str(m), warning=True) for f, p, m in replayed["warnings"])
-        return Built(source, dict(sorted(replayed["files"].items())), warnings, record, cached=True)
+        return Built(source, dict(sorted(replayed["files"].items())), warnings + unwritten, record, cached=True)
 
     # The stages are imported only now: a build served from the cache needs none of them (nor jinja2 or jsonschema).
     from .ir import build_ir
@@ -141,4 +143,18 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     files = dict(sorted({**files, **runtime_files(api)}.items()))  # black-formatted at the source (generator.runtime)
     cache.put_build(key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()
-    return Built(source, files, warnings, record)
+    return Built(source, files, warnings + unwritten, record)
+
+
+def _unwritten_extensions(config: Config, target: Path) -> tuple[Problem, ...]:
+    """A warning for each gen.yaml `extend` class whose module is not in out/ yet: the SDK would fail to import it."""
+    found = []
+    for extension in config.extend:
+        module = target / "src" / config.package / Path(*extension.module.split("."))
+        if not (module.with_suffix(".py").is_file() or (module / "__init__.py").is_file()):
+            shown = module.with_suffix(".py").relative_to(target).as_posix()
+            message = (
+                f"{shown} is not written yet: `client.{extension.group}` fails until it defines {extension.class_name}"
+            )
+            found.append(Problem(config.file, f"/extend/{extension.group}", message, warning=True))
+    return tuple(found)

@@ -534,6 +534,9 @@ def test_vendored_copy_imports_and_works(mistral_out: Path, tmp_path: Path) -> N
     (app / "myapp" / "__init__.py").write_text("")
     (vendor / "__init__.py").write_text("")
     shutil.copytree(package, vendor / "mistralai")
+    # The hand-written code a fresh build does not make (gen.yaml `extend`) is vendored with the rest.
+    extra = ROOT / "out" / "mistral" / "src" / "mistralai" / "extra"
+    shutil.copytree(extra, vendor / "mistralai" / "extra", ignore=shutil.ignore_patterns("__pycache__"))
     code = """
 import sys
 from myapp._vendor.mistralai import Mistral, models
@@ -542,7 +545,8 @@ assert message.model_dump(by_alias=True)["content"] == "hello"
 request = models.ChatCompletionRequest(model="m", messages=[message])
 assert request.model_dump(by_alias=True, exclude_unset=True)["messages"][0]["content"] == "hello"
 with Mistral(api_key="k", server_url="http://127.0.0.1:9") as client:
-    assert type(client.chat).__module__ == "myapp._vendor.mistralai.chat"
+    assert type(client.chat).__module__ == "myapp._vendor.mistralai.extra.chat"
+    assert type(client.fim).__module__ == "myapp._vendor.mistralai.fim"
 assert not [m for m in sys.modules if m == "mistralai" or m.startswith("mistralai.")]
 try:
     import mistralai

@@ -85,12 +85,35 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
         servers=tuple(servers),
         declarations=tuple(declarations[k] for k in sorted(declarations)),
         operations=tuple(operations),
-        groups=group_tree(operations, tags, config.sdk_class),
+        groups=_extended(group_tree(operations, tags, config.sdk_class), config),
         security=security_schemes(document.root, config.sdk_class),
         max_retries=config.max_retries,
         timeout_ms=config.timeout_ms,
         connect_timeout_ms=config.connect_timeout_ms,
     ), [p for p in problems if p.warning]
+
+
+def _extended(groups: tuple[t.Group, ...], config: Config) -> tuple[t.Group, ...]:
+    """The groups, with gen.yaml's `extend` classes in place; a group that does not exist is an error."""
+    wanted = {e.group: (e.module, e.class_name) for e in config.extend}
+
+    def walk(group: t.Group) -> t.Group:
+        children = tuple(walk(c) for c in group.children)
+        return replace(group, children=children, extension=wanted.pop(".".join(group.path), None))
+
+    extended = tuple(walk(g) for g in groups)
+    if wanted:
+        names = []
+        stack = list(groups)
+        while stack:
+            group = stack.pop(0)
+            names.append(".".join(group.path))
+            stack[:0] = group.children
+        known = ", ".join(names) or "none"
+        raise BuildError(
+            [Problem(config.file, f"/extend/{g}", f"there is no group {g!r}; the groups are: {known}") for g in wanted]
+        )
+    return extended
 
 
 def _request_types(operations: Iterable[t.Operation]) -> Iterable[t.Type]:

@@ -65,7 +65,9 @@ class SchemaConverter:
         for wire_name, schema in schemas.items():
             ptr = "/components/schemas/" + escape_pointer_token(wire_name)
             kind = self._classify(schema)
-            self._refs[ptr] = self._claim(pascal(wire_name), kind)
+            # An overlay may rename a schema's class without renaming the schema (`$ref`s keep working).
+            override = schema.get("x-speakeasy-name-override") if isinstance(schema, dict) else None
+            self._refs[ptr] = self._claim(pascal(override if isinstance(override, str) else wire_name), kind)
         for wire_name, schema in schemas.items():
             ptr = "/components/schemas/" + escape_pointer_token(wire_name)
             self._declare(ptr, schema, self._refs[ptr])

@@ -242,6 +242,14 @@ class Group:
     description: str | None
     operations: tuple[Operation, ...]
     children: tuple["Group", ...]
+    # gen.yaml `extend`: the hand-written subclass the SDK hands out instead, as (module relative to the package,
+    # class name); the generated class stays in `module` for it to build on.
+    extension: tuple[str, str] | None = None
+
+    @property
+    def accessor(self) -> tuple[str, str]:
+        """(module, class) of what `client.<path>` returns."""
+        return self.extension or (self.module, self.class_name)
 
 
 @dataclass(frozen=True)

@@ -349,6 +349,8 @@ class ReadmeView:
     env: str | None
     first_error: str | None
     timeout_doc: str  # gen.yaml's default timeout, in words
+    simplest: OperationDoc | None  # a call that needs no argument, to show a client at work
+    upload: OperationDoc | None  # the first operation taking a file
 
 
 class GroupDocs:
@@ -422,6 +424,20 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
     env = next((s.env for s in api.security if s.kind != "basic"), None)
     from .python import timeout_doc
 
+    simplest = next((d for d in plain if not any(a.required for a in d.view.arguments)), None)
+    upload = next((d for d in docs if any(_takes_file(a.type) for a in d.view.arguments)), None)
     return ReadmeView(
-        quick, streaming, async_example, tuple(groups), env, errors[0] if errors else None, timeout_doc(api)
+        quick,
+        streaming,
+        async_example,
+        tuple(groups),
+        env,
+        errors[0] if errors else None,
+        timeout_doc(api),
+        simplest,
+        upload,
     )
+
+
+def _takes_file(typ: t.Type) -> bool:
+    return typ == t.Primitive("file") or (isinstance(typ, t.ListOf) and _takes_file(typ.item))

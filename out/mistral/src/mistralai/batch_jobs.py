@@ -166,9 +166,9 @@ class BatchJobs:
         *,
         input_files: List[str],
         endpoint: Union[
-            models.ApiEndpoint,
+            models.APIEndpoint,
             Union[
-                models.ApiEndpoint,
+                models.APIEndpoint,
                 Literal[
                     "/v1/chat/completions",
                     "/v1/embeddings",
@@ -216,9 +216,9 @@ class BatchJobs:
         *,
         input_files: List[str],
         endpoint: Union[
-            models.ApiEndpoint,
+            models.APIEndpoint,
             Union[
-                models.ApiEndpoint,
+                models.APIEndpoint,
                 Literal[
                     "/v1/chat/completions",
                     "/v1/embeddings",

@@ -27,14 +27,23 @@ def _load_lazily(name: str) -> ModuleType:
     module = sys.modules.get(fullname)
     if module is not None:
         return module
-    spec = importlib.util.find_spec(fullname)
-    assert spec is not None and spec.loader is not None, fullname
+    try:
+        spec = importlib.util.find_spec(fullname)
+    except (
+        ModuleNotFoundError
+    ):  # its package is missing: hand-written code (gen.yaml extend) not written yet
+        spec = None
+    if spec is None or spec.loader is None:
+        return ModuleType(
+            fullname
+        )  # then `client.<group>` raises the ImportError, not `import <package>`
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[fullname] = module
     loader.exec_module(module)
-    setattr(sys.modules[__package__], name, module)  # as an import binds a submodule
+    parent, _, leaf = fullname.rpartition(".")
+    setattr(sys.modules[parent], leaf, module)  # as an import binds a submodule
     return module
 
 
@@ -44,7 +53,7 @@ if TYPE_CHECKING:
     from . import files as _files_group
     from . import fine_tuning as _fine_tuning_group
     from . import batch as _batch_group
-    from . import chat as _chat_group
+    from .extra import chat as _chat_group
     from . import fim as _fim_group
     from . import ocr as _ocr_group
     from . import classifiers as _classifiers_group
@@ -59,7 +68,7 @@ else:
     _files_group = _load_lazily("files")
     _fine_tuning_group = _load_lazily("fine_tuning")
     _batch_group = _load_lazily("batch")
-    _chat_group = _load_lazily("chat")
+    _chat_group = _load_lazily("extra.chat")
     _fim_group = _load_lazily("fim")
     _ocr_group = _load_lazily("ocr")
     _classifiers_group = _load_lazily("classifiers")
@@ -178,7 +187,7 @@ class Mistral:
     @cached_property
     def chat(self) -> _chat_group.Chat:
         """Chat Completion API."""
-        from .chat import Chat
+        from .extra.chat import Chat
 
         return Chat(self._config)
 

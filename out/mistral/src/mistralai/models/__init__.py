@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .._runtime.errors import SDKError as SDKError
     from .._runtime.files import File as File
     from .._runtime.files import FileTypedDict as FileTypedDict
+    from .apiendpoint import APIEndpoint as APIEndpoint
     from .agentscompletionrequest import (
         AgentsCompletionRequest as AgentsCompletionRequest,
     )
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
     from .agentscompletionstreamrequesttoolchoice import (
         AgentsCompletionStreamRequestToolChoiceTypedDict as AgentsCompletionStreamRequestToolChoiceTypedDict,
     )
-    from .apiendpoint import ApiEndpoint as ApiEndpoint
     from .archiveftmodelout import ArchiveFTModelOut as ArchiveFTModelOut
     from .archiveftmodelout import (
         ArchiveFTModelOutTypedDict as ArchiveFTModelOutTypedDict,
@@ -315,6 +315,8 @@ if TYPE_CHECKING:
     from .imageurlchunkimageurl import (
         ImageURLChunkImageURLTypedDict as ImageURLChunkImageURLTypedDict,
     )
+    from .jsonschema import JSONSchema as JSONSchema
+    from .jsonschema import JSONSchemaTypedDict as JSONSchemaTypedDict
     from .jobin import JobIn as JobIn
     from .jobin import JobInTypedDict as JobInTypedDict
     from .jobmetadataout import JobMetadataOut as JobMetadataOut
@@ -333,8 +335,6 @@ if TYPE_CHECKING:
     )
     from .jobsout import JobsOut as JobsOut
     from .jobsout import JobsOutTypedDict as JobsOutTypedDict
-    from .jsonschema import JsonSchema as JsonSchema
-    from .jsonschema import JsonSchemaTypedDict as JsonSchemaTypedDict
     from .legacyjobmetadataout import LegacyJobMetadataOut as LegacyJobMetadataOut
     from .legacyjobmetadataout import (
         LegacyJobMetadataOutTypedDict as LegacyJobMetadataOutTypedDict,
@@ -457,6 +457,7 @@ _EXPORTS: Dict[str, str] = {
     "SDKError": ".._runtime.errors",
     "File": ".._runtime.files",
     "FileTypedDict": ".._runtime.files",
+    "APIEndpoint": ".apiendpoint",
     "AgentsCompletionRequest": ".agentscompletionrequest",
     "AgentsCompletionRequestTypedDict": ".agentscompletionrequest",
     "AgentsCompletionRequestMessages": ".agentscompletionrequestmessages",
@@ -473,7 +474,6 @@ _EXPORTS: Dict[str, str] = {
     "AgentsCompletionStreamRequestStopTypedDict": ".agentscompletionstreamrequeststop",
     "AgentsCompletionStreamRequestToolChoice": ".agentscompletionstreamrequesttoolchoice",
     "AgentsCompletionStreamRequestToolChoiceTypedDict": ".agentscompletionstreamrequesttoolchoice",
-    "ApiEndpoint": ".apiendpoint",
     "ArchiveFTModelOut": ".archiveftmodelout",
     "ArchiveFTModelOutTypedDict": ".archiveftmodelout",
     "AssistantMessage": ".assistantmessage",
@@ -609,6 +609,8 @@ _EXPORTS: Dict[str, str] = {
     "ImageURLChunkTypedDict": ".imageurlchunk",
     "ImageURLChunkImageURL": ".imageurlchunkimageurl",
     "ImageURLChunkImageURLTypedDict": ".imageurlchunkimageurl",
+    "JSONSchema": ".jsonschema",
+    "JSONSchemaTypedDict": ".jsonschema",
     "JobIn": ".jobin",
     "JobInTypedDict": ".jobin",
     "JobMetadataOut": ".jobmetadataout",
@@ -621,8 +623,6 @@ _EXPORTS: Dict[str, str] = {
     "JobsAPIRoutesFineTuningGetFineTuningJobsStatus": ".jobsapiroutesfinetuninggetfinetuningjobsstatus",
     "JobsOut": ".jobsout",
     "JobsOutTypedDict": ".jobsout",
-    "JsonSchema": ".jsonschema",
-    "JsonSchemaTypedDict": ".jsonschema",
     "LegacyJobMetadataOut": ".legacyjobmetadataout",
     "LegacyJobMetadataOutTypedDict": ".legacyjobmetadataout",
     "ListFilesOut": ".listfilesout",

@@ -3,7 +3,7 @@
 from .._runtime.types import OpenStrEnum
 
 
-class ApiEndpoint(OpenStrEnum):
+class APIEndpoint(OpenStrEnum):
     V1_CHAT_COMPLETIONS = "/v1/chat/completions"
     V1_EMBEDDINGS = "/v1/embeddings"
     V1_FIM_COMPLETIONS = "/v1/fim/completions"

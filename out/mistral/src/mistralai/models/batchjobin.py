@@ -4,13 +4,13 @@ from typing import Dict, List, Union
 from typing_extensions import Literal, NotRequired, TypedDict
 
 from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
-from .apiendpoint import ApiEndpoint
+from .apiendpoint import APIEndpoint
 
 
 class BatchJobInTypedDict(TypedDict):
     input_files: List[str]
     endpoint: Union[
-        ApiEndpoint,
+        APIEndpoint,
         Literal[
             "/v1/chat/completions",
             "/v1/embeddings",
@@ -27,7 +27,7 @@ class BatchJobInTypedDict(TypedDict):
 class BatchJobIn(BaseModel):
     input_files: List[str]
 
-    endpoint: ApiEndpoint
+    endpoint: APIEndpoint
 
     model: str
 

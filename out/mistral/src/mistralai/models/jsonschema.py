@@ -7,14 +7,14 @@ from typing_extensions import Annotated, NotRequired, TypedDict
 from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
 
 
-class JsonSchemaTypedDict(TypedDict):
+class JSONSchemaTypedDict(TypedDict):
     name: str
     schema: Dict[str, Any]
     description: NotRequired[Nullable[str]]
     strict: NotRequired[bool]
 
 
-class JsonSchema(BaseModel):
+class JSONSchema(BaseModel):
     model_config = {"extra": "forbid"}
 
     name: str

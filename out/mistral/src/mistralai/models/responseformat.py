@@ -4,7 +4,7 @@ from typing import Union
 from typing_extensions import Literal, NotRequired, TypedDict
 
 from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
-from .jsonschema import JsonSchema, JsonSchemaTypedDict
+from .jsonschema import JSONSchema, JSONSchemaTypedDict
 from .responseformats import ResponseFormats
 
 
@@ -12,7 +12,7 @@ class ResponseFormatTypedDict(TypedDict):
     type: NotRequired[
         Union[ResponseFormats, Literal["text", "json_object", "json_schema"]]
     ]
-    json_schema: NotRequired[Nullable[JsonSchemaTypedDict]]
+    json_schema: NotRequired[Nullable[JSONSchemaTypedDict]]
 
 
 class ResponseFormat(BaseModel):
@@ -20,4 +20,4 @@ class ResponseFormat(BaseModel):
 
     type: Optional[ResponseFormats] = None
 
-    json_schema: OptionalNullable[JsonSchema] = UNSET
+    json_schema: OptionalNullable[JSONSchema] = UNSET
