@@ -10,18 +10,23 @@ with a file, a JSON part, repeated text parts and `contentType` overrides.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterator
 
+import httpx
 import pytest
 
+from .prism import Prism, executable, violations
 from .server import Server, json_response
 
 ROOT = Path(__file__).resolve().parents[2]
 MODES = ("sync", "async")
+SPEC = Path("tests/golden/forms/openapi.yaml")  # relative to ROOT, where Prism runs
 
 CUSTOMER = {"id": "cus_1", "email": "jo@example.com", "tax_exempt": "exempt"}
 
@@ -152,3 +157,83 @@ def test_multipart_body_bytes(server: Server, forms: ModuleType, mode: str) -> N
         + boundary
         + b"--\r\n"
     )
+
+
+# ---------------------------------------------------------------- Prism
+
+
+@pytest.fixture(scope="module")
+def prism() -> Iterator[Prism]:
+    if executable() is None:
+        message = "Prism is not installed: run `make prism` (make test does)"
+        if os.environ.get("GEN_REQUIRE_PRISM"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with Prism(SPEC) as server:
+        yield server
+
+
+def _prism_client(forms: ModuleType, prism: Prism) -> tuple[Any, list[httpx.Response]]:
+    client = forms.Forms(server_url=prism.url, retry_config=None)
+    seen: list[httpx.Response] = []
+    client.hooks.after_success.append(lambda _context, response: seen.append(response))
+    client.hooks.after_error.append(lambda _context, response, _error: seen.append(response))
+    return client, seen
+
+
+def _problems(response: httpx.Response) -> list[Any]:
+    found = violations(response.headers)
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        response.read()
+        found += json.loads(response.content).get("validation", [])
+    return found
+
+
+def test_prism_accepts_the_form_and_multipart_requests(forms: ModuleType, prism: Prism) -> None:
+    """What Prism 5.16 can read of these bodies, it accepts: the deepObject fields to any depth (`address[geo][lat]`,
+    `expand[0]`), pipeDelimited, enums, booleans, scalars and files. It reads no more: each form key or multipart part
+    once (a repeated field or part is one string), a property's Encoding only when it has a `style` (so `sources`,
+    `explode: false` alone, is one string), and no JSON part or JSON form field; the fields it cannot read are left
+    out here (test_form_body_bytes and test_multipart_body_bytes check them)."""
+    client, seen = _prism_client(forms, prism)
+    customer = client.customers.create_customer(
+        email="jo@example.com",
+        address={"line1": "1 Main St", "city": "San Francisco", "geo": {"lat": 37.5, "lng": -122.25}},
+        tax_exempt="reverse",
+        marketing_opt_in=True,
+        expand=["sources", "tax"],
+        tags=["vip", "eu"],  # always sent: Prism reads a missing pipeDelimited field as a string, not as absent
+    )
+    assert isinstance(customer, forms.models.Customer), _problems(seen[-1])
+    assert _problems(seen[-1]) == []
+    listed = client.customers.list_customers(created={"gte": 1, "lte": 2}, email=["a@b.c", "d@e.f"], limit=3)
+    assert isinstance(listed, forms.models.ListCustomersResponse)
+    assert _problems(seen[-1]) == []
+    document = client.customers.upload_document(
+        customer="cus_1",
+        file=forms.models.File(file_name="id.pdf", content=b"%PDF"),
+        kind="tax",
+        confidential=False,
+        note="# Note",
+        thumbnail=forms.models.File(file_name="thumb.png", content=b"\x89PNG"),
+    )
+    assert isinstance(document, forms.models.Document)
+    assert _problems(seen[-1]) == []
+
+
+def test_prism_reads_the_deep_object_brackets(forms: ModuleType, prism: Prism) -> None:
+    """The other side of the test above: Prism does read the nested fields, so a wrong one is refused there. The body
+    goes to the runtime as a plain dict, past the model that would refuse it in the SDK."""
+    from forms import customers
+    from forms._runtime import client as runtime
+
+    client, seen = _prism_client(forms, prism)
+    body = {"email": "jo@example.com", "address": {"line1": "1", "geo": {"lat": "north", "lng": 2}}, "tags": ["vip"]}
+    call = runtime.Call(None, None, None, None)
+    with pytest.raises(forms.SDKError):
+        runtime.call(client.customers._config, customers._CREATE_CUSTOMER, (), body, call)
+    request = seen[-1].request
+    assert request.read() == b"email=jo%40example.com&address%5Bline1%5D=1&address%5Bgeo%5D%5Blat%5D=north" + (
+        b"&address%5Bgeo%5D%5Blng%5D=2&tags=vip"
+    )
+    assert [v.get("location") for v in _problems(seen[-1])] == [["body", "address", "geo", "lat"]]
