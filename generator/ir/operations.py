@@ -232,10 +232,10 @@ class OperationBuilder:
             typ,
             body.get("required") is True,
             description if isinstance(description, str) else None,
-            self._encoding(chosen, media, f"{body_ptr}/content/{escape_pointer_token(chosen)}/encoding"),
+            self._encoding(chosen, media),
         )
 
-    def _encoding(self, media_type: str, media: dict[str, Any], ptr: str) -> tuple[t.PartEncoding, ...]:
+    def _encoding(self, media_type: str, media: dict[str, Any]) -> tuple[t.PartEncoding, ...]:
         """The Encoding Objects of a form or multipart body (OpenAPI ignores them for any other media type)."""
         encoding = media.get("encoding")
         if media_type not in _FORMS or not isinstance(encoding, dict):
@@ -245,12 +245,8 @@ class OperationBuilder:
             if not isinstance(spec, dict):
                 continue
             style, explode = spec.get("style"), spec.get("explode")
-            if style is not None and style not in _BODY_STYLES:
-                self.schemas.warn(
-                    f"{ptr}/{escape_pointer_token(str(wire))}/style",
-                    f"ignored: a body property's style is one of {', '.join(_BODY_STYLES)}",
-                )
-                style = None
+            if style not in _BODY_STYLES:
+                style = None  # another style is a schema violation, reported (as a warning) by validation
             explicit = style is not None or isinstance(explode, bool)
             # With neither style nor explode given, the property goes by its content type (OpenAPI 3.1.1, Encoding
             # Object); with either, the other takes its default as for a query parameter.
