@@ -12,6 +12,8 @@ from .schemas import SchemaConverter
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")  # query: 3.2
 _STATUS = re.compile(r"^(default|[1-5][0-9][0-9]|[1-5]XX)$")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_BODY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 _BODY_PREFERENCE = (
     "application/json",
     "multipart/form-data",
@@ -225,7 +227,40 @@ class OperationBuilder:
         else:
             typ = t.Primitive("bytes")
         description = body.get("description")
-        return t.Body(chosen, typ, body.get("required") is True, description if isinstance(description, str) else None)
+        return t.Body(
+            chosen,
+            typ,
+            body.get("required") is True,
+            description if isinstance(description, str) else None,
+            self._encoding(chosen, media),
+        )
+
+    def _encoding(self, media_type: str, media: dict[str, Any]) -> tuple[t.PartEncoding, ...]:
+        """The Encoding Objects of a form or multipart body (OpenAPI ignores them for any other media type)."""
+        encoding = media.get("encoding")
+        if media_type not in _FORMS or not isinstance(encoding, dict):
+            return ()
+        result = []
+        for wire, spec in encoding.items():
+            if not isinstance(spec, dict):
+                continue
+            style, explode = spec.get("style"), spec.get("explode")
+            if style not in _BODY_STYLES:
+                style = None  # another style is a schema violation, reported (as a warning) by validation
+            explicit = style is not None or isinstance(explode, bool)
+            # With neither style nor explode given, the property goes by its content type (OpenAPI 3.1.1, Encoding
+            # Object); with either, the other takes its default as for a query parameter.
+            style = (style or "form") if explicit else None
+            part_type = spec.get("contentType")
+            result.append(
+                t.PartEncoding(
+                    wire_name=str(wire),
+                    style=style,
+                    explode=explode if isinstance(explode, bool) else style == "form",
+                    content_type=part_type if isinstance(part_type, str) and part_type.strip() else None,
+                )
+            )
+        return tuple(result)
 
     def _responses(self, op: dict[str, Any], ptr: str, ctx: str) -> tuple[t.Response, ...]:
         result: list[t.Response] = []

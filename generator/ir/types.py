@@ -182,11 +182,24 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class PartEncoding:
+    """A form or multipart body property's Encoding Object, with the spec's defaults applied."""
+
+    wire_name: str
+    # form, spaceDelimited, pipeDelimited or deepObject; None when the Encoding gives neither a style nor `explode`:
+    # the property is then written by its content type.
+    style: str | None
+    explode: bool
+    content_type: str | None  # as the spec writes it: `image/png, image/jpeg`, `application/json`, ...
+
+
+@dataclass(frozen=True)
 class Body:
     content_type: str  # application/json, multipart/form-data, ...
     type: Type
     required: bool
     description: str | None = None
+    encoding: tuple[PartEncoding, ...] = ()  # only for form and multipart bodies, in the spec's order
 
 
 @dataclass(frozen=True)

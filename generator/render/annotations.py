@@ -41,6 +41,7 @@ _SOURCES = {
     "client as _client": "._runtime",
     **dict.fromkeys(("Call", "Endpoint", "Param"), "._runtime.client"),
     "Config": "._runtime.config",
+    "Encoding": "._runtime.encoding",
     **dict.fromkeys(("File", "FileTypedDict"), "._runtime.files"),
     "RetryConfig": "._runtime.retries",
     **dict.fromkeys(("EventStream", "EventStreamAsync"), "._runtime.sse"),

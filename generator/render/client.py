@@ -191,6 +191,10 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         endpoint_args.append(f"params=({params},)")
     if body_content is not None:
         endpoint_args.append(f"body={py_literal(body_content)}")
+    if op.body is not None and op.body.encoding:
+        encoding = spell.use("Encoding")
+        entries = ", ".join(f"{py_literal(e.wire_name)}: {_encoding(encoding, e)}" for e in op.body.encoding)
+        endpoint_args.append(f"encoding={{{entries}}}")
     endpoint_args.append(f"accept={py_literal(accept)}")
     if kind in ("json", "stream"):
         endpoint_args.append(f"response=lambda: {result}")
@@ -219,6 +223,16 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         endpoint_args=tuple(endpoint_args),
         docstring=doc,
     )
+
+
+def _encoding(constructor: str, encoding: t.PartEncoding) -> str:
+    """`Encoding(...)` of the runtime, with only what the spec sets (its defaults are the runtime's)."""
+    arguments = []
+    if encoding.style is not None:
+        arguments += [f"style={py_literal(encoding.style)}", f"explode={encoding.explode}"]
+    if encoding.content_type is not None:
+        arguments.append(f"content_type={py_literal(encoding.content_type)}")
+    return f"{constructor}({', '.join(arguments)})"
 
 
 def _docstring(op: t.Operation, arguments: list[Argument]) -> str:

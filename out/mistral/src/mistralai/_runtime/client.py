@@ -22,15 +22,27 @@ from typing import (
     TypeVar,
     Union,
 )
+from urllib.parse import urlencode
 
 import httpx
 import pydantic
 
 from .config import Config
+from .encoding import (
+    Encoding,
+    cookie_value,
+    extras,
+    form_pairs,
+    header_value,
+    multipart_parts,
+    query_pairs,
+    render_path,
+    text,
+    to_json,
+)
 from .errors import ResponseValidationError, SDKError, transport_error
 from .files import File
 from .hooks import HookContext
-from .params import header_value, query_pairs, render_path, text
 from .retries import (
     Retries,
     RetryConfig,
@@ -77,6 +89,7 @@ class Endpoint(Generic[T]):
         *,
         params: Sequence[Param] = (),
         body: Optional[str] = None,
+        encoding: Optional[Mapping[str, Encoding]] = None,
         accept: str = "application/json",
         response: Optional[Callable[[], Any]] = None,
         kind: str = "json",
@@ -93,6 +106,8 @@ class Endpoint(Generic[T]):
         self.path = path
         self.params = tuple(params)
         self.body = body
+        # The Encoding Objects of a form or multipart body's properties, by wire name.
+        self.encoding: Mapping[str, Encoding] = encoding or {}
         self.accept = accept
         # Types come as thunks so that loading a group module does not load every model it names.
         self._response = response
@@ -398,89 +413,19 @@ def _body(
     if body is None or endpoint.body is None:
         return {}
     content_type = endpoint.body
-    if content_type == "multipart/form-data":
-        return _multipart(body)
-    if content_type == "application/x-www-form-urlencoded":
-        values = (
-            body.model_dump(mode="json", by_alias=True, exclude=_extras(body))
-            if isinstance(body, pydantic.BaseModel)
-            else body
-        )
-        return {"data": {k: text(v) for k, v in values.items()}}
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        return {"files": multipart_parts(body, endpoint.encoding)}
     headers["Content-Type"] = content_type
-    if content_type == "application/json" or content_type.endswith("+json"):
+    if media_type == "application/x-www-form-urlencoded":
+        return {"content": urlencode(form_pairs(body, endpoint.encoding))}
+    if media_type == "application/json" or media_type.endswith("+json"):
         if isinstance(body, pydantic.BaseModel):
-            return {"content": body.model_dump_json(exclude=_extras(body))}
-        return {"content": json.dumps(_jsonable(body), separators=(",", ":"))}
+            return {"content": body.model_dump_json(exclude=extras(body))}
+        return {"content": to_json(body)}
     if isinstance(body, File):
         return {"content": body.content}
     return {"content": body if isinstance(body, (bytes, str)) else text(body)}
-
-
-def _extras(value: Any) -> Any:
-    """What a request must not send: the fields a server added to a model it returned (kept for reading) when
-    that model is passed back in a request, e.g. a response message appended to the next chat's messages. As
-    pydantic's `exclude`: {field: True} and {field or index: <the same, nested>}; None when there are none.
-    """
-    found: Dict[Any, Any] = {}
-    if isinstance(value, pydantic.BaseModel):
-        found.update(dict.fromkeys(value.__pydantic_extra__ or (), True))
-        items: Any = value.__dict__.items()  # the fields' values, by Python name
-    elif isinstance(value, dict):
-        items = value.items()
-    else:
-        items = enumerate(value)
-    for key, item in items:
-        if isinstance(item, _CONTAINERS):  # every other value is sent as it is
-            inner = _extras(item)
-            if inner is not None:
-                found[key] = inner
-    return found or None
-
-
-_CONTAINERS = (pydantic.BaseModel, list, tuple, dict)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", exclude=_extras(value))
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return (
-        pydantic.TypeAdapter(type(value)).dump_python(value, mode="json")
-        if value is not None
-        else None
-    )
-
-
-def _multipart(body: Any) -> Dict[str, Any]:
-    data: Dict[str, Any] = {}
-    files: List[Tuple[str, Any]] = []
-    fields = type(body).model_fields if isinstance(body, pydantic.BaseModel) else {}
-    items = (
-        [(fields[name].alias or name, getattr(body, name)) for name in fields]
-        if isinstance(body, pydantic.BaseModel)
-        else list(body.items())
-    )
-    for wire, value in items:
-        if value is None or isinstance(value, Unset):
-            continue
-        if isinstance(value, File):
-            part = (value.file_name, value.content) + (
-                (value.content_type,) if value.content_type else ()
-            )
-            files.append((wire, part))
-        elif isinstance(value, list):
-            data[wire] = [text(v) for v in value]
-        else:
-            data[wire] = (
-                text(value)
-                if not isinstance(value, (dict, pydantic.BaseModel))
-                else json.dumps(_jsonable(value))
-            )
-    return {"data": data, "files": files} if files else {"data": data}
 
 
 def build_request(
@@ -508,7 +453,7 @@ def build_request(
             if param.location == "header":
                 headers[param.wire_name] = header_value(value, param.explode)
             else:
-                cookie = f"{param.wire_name}={text(value)}"
+                cookie = cookie_value(param.wire_name, value, param.explode)
                 headers["Cookie"] = (
                     f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
                 )
