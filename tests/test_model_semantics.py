@@ -29,8 +29,8 @@ from typing_extensions import is_typeddict
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-# Each case's package is named after its folder (no gen.yaml): six distinct top-level packages.
-CASES = ("composition", "enums", "names", "nullable", "nullable31", "unions")
+# Each case's package is named after its folder (no gen.yaml): seven distinct top-level packages.
+CASES = ("composition", "enums", "names", "nullable", "nullable31", "resources", "unions")
 
 # A serializer warning means a value does not match its annotation: treat it as the bug it is.
 pytestmark = pytest.mark.filterwarnings("error:Pydantic serializer warnings")

@@ -219,11 +219,21 @@ def is_mechanical(operation_id: str, path: str, method: str) -> bool:
 
 
 def _segments(path: str) -> tuple[str, ...]:
-    """The path's segments after its version prefixes: parameters as `{}`, literals without a file extension."""
+    """The path's segments after its version prefixes: parameters as `{}`, literals without a file extension
+    (`/Calls.json`); a custom method after a parameter (`/jobs/{job}:cancel`) is a segment of its own."""
     segments = [s for s in path.split("#", 1)[0].split("/") if s]
     while segments and _PREFIX.fullmatch(segments[0]):
         segments.pop(0)
-    return tuple(_PARAMETER if "{" in s else (s.split(".", 1)[0] or s) for s in segments)
+    shape: list[str] = []
+    for segment in segments:
+        if "{" in segment:
+            shape.append(_PARAMETER)
+            _, colon, custom = segment.rpartition("}:")
+            if colon and custom and "{" not in custom:
+                shape.append(custom)
+        else:
+            shape.append(segment.split(".", 1)[0] or segment)
+    return tuple(shape)
 
 
 class Routes:
