@@ -1080,6 +1080,27 @@ SAMPLES: dict[str, dict[str, list[Any]]] = {
         ],
         "RecordOut": [{"id": "i", "record": R31}, {"id": "i", "record": R31, "deleted_at": None}],
     },
+    "resources": {
+        "APIEndpoint": [{}, {"URL": "https://x"}],
+        "ChatRequest": [{"model": "m"}],
+        "Customer": [{"id": "c", "email": "e"}],
+        "Source": [{"id": "s", "last4": "4242"}],
+        # every acronym-laden wire name comes back as it was sent
+        "Droplet": [
+            {
+                "floatingIPs": ["1.2.3.4"],
+                "reservedIPv6": "::1",
+                "VPCs": ["v"],
+                "accessMTLSAuthentication": True,
+                "1ClickApplications": ["wordpress"],
+                "userIDs": ["u"],
+                "OAuth2Token": "t",
+                "HTTPSProxy": "p",
+                "IPv4Address": "1.2.3.4",
+                "createdAt": "2024-01-01T00:00:00Z",
+            }
+        ],
+    },
     "unions": {
         "SystemMessage": [{"role": "system", "content": "s"}, {"role": "developer", "content": "d"}],
         "UserMessage": [{"role": "user", "content": "u"}],
