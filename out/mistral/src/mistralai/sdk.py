@@ -172,7 +172,7 @@ class Mistral:
 
     @cached_property
     def fine_tuning(self) -> _fine_tuning_group.FineTuning:
-        """Operations of the fine_tuning group."""
+        """Fine-tuning API"""
         from .fine_tuning import FineTuning
 
         return FineTuning(self._config)

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from . import class_ as _class__group
     from . import odd_group_name_v2 as _odd_group_name_v2_group
     from . import models_ as _models__group
-    from . import default as _default_group
+    from . import symbols as _symbols_group
 else:
     # What the annotations mean at runtime (typing.get_type_hints), at no import cost: types.py's
     # OptionalNullable is the same Union with pydantic's serialization settings.
@@ -60,7 +60,7 @@ else:
     _class__group = _load_lazily("class_")
     _odd_group_name_v2_group = _load_lazily("odd_group_name_v2")
     _models__group = _load_lazily("models_")
-    _default_group = _load_lazily("default")
+    _symbols_group = _load_lazily("symbols")
 
 SERVER_URL = "https://names.example.com/{version}"
 # The timeout of the HTTP clients the SDK makes (gen.yaml: timeout_ms, connect_timeout_ms):
@@ -162,14 +162,14 @@ class NamesInjection:
 
     @cached_property
     def class_(self) -> _class__group.Class:
-        """Operations of the class_ group."""
+        """Tag description \"\"\" ending in a backslash \\"""
         from .class_ import Class
 
         return Class(self._config)
 
     @cached_property
     def odd_group_name_v2(self) -> _odd_group_name_v2_group.OddGroupNameV2:
-        """Operations of the odd_group_name_v2 group."""
+        """A tag with hyphens, dots and spaces | pipe {{ tag }}"""
         from .odd_group_name_v2 import OddGroupNameV2
 
         return OddGroupNameV2(self._config)
@@ -182,11 +182,11 @@ class NamesInjection:
         return Models(self._config)
 
     @cached_property
-    def default(self) -> _default_group.Default:
-        """Operations of the default group."""
-        from .default import Default
+    def symbols(self) -> _symbols_group.Symbols:
+        """Operations of the symbols group."""
+        from .symbols import Symbols
 
-        return Default(self._config)
+        return Symbols(self._config)
 
     def close(self) -> None:
         """Close the HTTP client this SDK created (one you passed in stays open)."""
