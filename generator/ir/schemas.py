@@ -49,9 +49,15 @@ def _one_value(prop: Any) -> Any:
     return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
 
 
-def _properties(schema: Schema) -> dict[Any, Any]:
-    properties = schema.get("properties")
+def _properties(schema: Any) -> dict[Any, Any]:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
     return properties if isinstance(properties, dict) else {}
+
+
+def _fixed_strings(schema: Any) -> dict[str, str]:
+    """A schema's own properties (not its allOf parts') that admit one string only, with that string."""
+    fixed = {str(wire): _one_value(prop) for wire, prop in _properties(schema).items()}
+    return {wire: value for wire, value in fixed.items() if isinstance(value, str)}
 
 
 def _decode_token(token: str) -> str:
@@ -444,29 +450,19 @@ class SchemaConverter:
         if isinstance(spec, dict) and isinstance(spec.get("propertyName"), str):
             discriminator = self._discriminator(ptr, spec, members)
         elif key == "oneOf":
-            discriminator = self._constant_tag(ptr, members)
+            discriminator = self._constant_tag(ptr, s[key], members)
         else:
             discriminator = None
         return t.Union(ref.name, ref.module, description, tuple(members), discriminator)
 
-    def _constant_tag(self, ptr: str, members: list[t.Type]) -> t.Discriminator | None:
+    def _constant_tag(self, ptr: str, schemas: list[Any], members: list[t.Type]) -> t.Discriminator | None:
         """A oneOf without a discriminator whose object members each fix the same property to a string
         (`const`, or an enum of one value) is told apart by that property: it is the tag."""
-        models = [m for m in members if isinstance(m, t.Ref) and m.kind == "model"]
-        if len(models) < 2 or len(models) != len(members):
+        if len(members) < 2 or not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
             return None
-        fixed = [self._fixed_strings(m) for m in models]
+        fixed = [_fixed_strings(self.deref(each, ptr)[0]) for each in schemas]
         shared = [prop for prop in fixed[0] if all(prop in each for each in fixed[1:])]
         return self._discriminator(ptr, {"propertyName": shared[0]}, members) if shared else None
-
-    def _fixed_strings(self, member: t.Ref) -> dict[str, str]:
-        """The member's own properties (not its allOf parts') that admit one string only, with that string."""
-        out: dict[str, str] = {}
-        for wire, prop in _properties(self._member_schema(member)[1]).items():
-            value = _one_value(prop)
-            if isinstance(value, str):
-                out[str(wire)] = value
-        return out
 
     def _member_schema(self, member: t.Ref) -> tuple[str, Schema]:
         """Where a union member's schema is, and the schema itself."""

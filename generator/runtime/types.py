@@ -140,12 +140,18 @@ _ABSENT: Any = object()
 
 
 class Candidate(NamedTuple):
-    """One of the members of a discriminated union that share a tag, and what tells it apart from the others."""
+    """A member of a discriminated union that shares its tag with others, and what
+    tells it apart from them: properties by their wire names, the tag's aside."""
 
     label: str  # its Tag in the union
-    model: str  # its class name: an instance of it is itself
-    required: Tuple[str, ...]  # wire names of the properties it requires, the tag aside
-    fixed: Mapping[str, Any]  # wire names of the properties it fixes to one value, with that value
+    model: str  # its class name: an instance of the class is this member
+    required: Tuple[str, ...]  # the properties it requires
+    fixed: Mapping[str, Any]  # the properties it fixes to one value, with the value
+
+
+# What the generated code passes for a Candidate: a plain tuple, so that the union's
+# module imports no name that a model of the API could also have.
+CandidateFields = Tuple[str, str, Tuple[str, ...], Mapping[str, Any]]
 
 
 def _fits(value: Mapping[Any, Any], candidate: Candidate) -> bool:
@@ -159,9 +165,9 @@ def _fits(value: Mapping[Any, Any], candidate: Candidate) -> bool:
 
 
 def _choose(value: Any, candidates: Tuple[Candidate, ...]) -> str:
-    """The member of a shared tag that the value is. For data: the one whose required properties it holds and
-    whose fixed properties it agrees with, the one that requires most, then the first. For a model: its class.
-    """
+    """The member, among those sharing a tag, that the value is. For data: the one
+    whose required properties it holds and whose fixed properties it agrees with;
+    the one that requires most, then the first. For a model: its class."""
     best, most = candidates[0].label, -1
     if isinstance(value, Mapping):
         for candidate in candidates:
@@ -178,11 +184,12 @@ def _choose(value: Any, candidates: Tuple[Candidate, ...]) -> str:
 def discriminate(
     wire_name: str,
     attribute: str,
-    tags: Dict[Any, Union[str, Tuple[Tuple[str, str, Tuple[str, ...], Mapping[str, Any]], ...]]],
+    tags: Dict[Any, Union[str, Tuple[CandidateFields, ...]]],
     open: bool,
 ) -> Callable[[Any], Any]:
-    """The tag of a union member, read from a dict (wire name) or a model (attribute). A tag value that several
-    members share maps to their Candidate fields instead of one tag, and the data chooses among them."""
+    """The tag of a union member, read from a dict (wire name) or a model (attribute).
+    A tag value that several members share maps to their candidates, not to one tag:
+    the value chooses among them."""
     known_tags: Dict[Any, Union[str, Tuple[Candidate, ...]]] = {
         tag: each if isinstance(each, str) else tuple(Candidate(*c) for c in each)
         for tag, each in tags.items()
