@@ -191,8 +191,9 @@ def test_shared_tags_are_errors_under_strict(tmp_path: Path) -> None:
     assert not (tmp_path / CASE).exists()
 
 
-def _build_one(tmp_path: Path, schemas: str) -> str:
-    """The generated module of the union `U` in a spec holding `schemas` (YAML under components/schemas)."""
+def _build_one(tmp_path: Path, schemas: str) -> tuple[str, str]:
+    """The generated module of the union `U` in a spec holding `schemas` (YAML under components/schemas), and
+    what the build printed on stderr."""
     spec = tmp_path / "api" / "openapi.yaml"
     spec.parent.mkdir()
     spec.write_text(
@@ -201,11 +202,11 @@ def _build_one(tmp_path: Path, schemas: str) -> str:
     )
     result = gen("build", str(spec.parent), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    return (tmp_path / "out" / "api" / "src" / "api" / "models" / "u.py").read_text()
+    return (tmp_path / "out" / "api" / "src" / "api" / "models" / "u.py").read_text(), result.stderr
 
 
 def test_a_oneof_fixing_different_properties_stays_a_plain_union(tmp_path: Path) -> None:
-    module = _build_one(
+    module, _ = _build_one(
         tmp_path,
         """
         U:
@@ -218,7 +219,7 @@ def test_a_oneof_fixing_different_properties_stays_a_plain_union(tmp_path: Path)
 
 
 def test_a_oneof_fixing_one_property_by_a_one_value_enum_is_discriminated(tmp_path: Path) -> None:
-    module = _build_one(
+    module, _ = _build_one(
         tmp_path,
         """
         U:
@@ -232,7 +233,7 @@ def test_a_oneof_fixing_one_property_by_a_one_value_enum_is_discriminated(tmp_pa
 
 def test_an_anyof_is_not_discriminated_by_its_constants(tmp_path: Path) -> None:
     # anyOf lets a value match several members: its constants do not say which one it is.
-    module = _build_one(
+    module, _ = _build_one(
         tmp_path,
         """
         U:
@@ -242,3 +243,18 @@ def test_an_anyof_is_not_discriminated_by_its_constants(tmp_path: Path) -> None:
         """,
     )
     assert "discriminate" not in module
+
+
+def test_of_two_fixed_properties_the_one_that_tells_members_apart_is_the_tag(tmp_path: Path) -> None:
+    # Like Box's skill cards: every member is `type: skill_card`, and `skill_card_type` differs.
+    module, stderr = _build_one(
+        tmp_path,
+        """
+        U:
+          oneOf:
+            - {type: object, properties: {type: {const: card}, sub: {const: a}, x: {type: string}}}
+            - {type: object, properties: {type: {const: card}, sub: {const: b}, y: {type: string}}}
+        """,
+    )
+    assert 'discriminate("sub", "sub", {"a": "a", "b": "b"}' in module.replace("\n", "").replace("  ", "")
+    assert "share the tag" not in stderr

@@ -457,12 +457,16 @@ class SchemaConverter:
 
     def _constant_tag(self, ptr: str, schemas: list[Any], members: list[t.Type]) -> t.Discriminator | None:
         """A oneOf without a discriminator whose object members each fix the same property to a string
-        (`const`, or an enum of one value) is told apart by that property: it is the tag."""
+        (`const`, or an enum of one value) is told apart by that property: it is the tag. Of several such
+        properties, the one whose values differ most (`type: skill_card` beside `skill_card_type: keyword`)."""
         if len(members) < 2 or not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
             return None
         fixed = [_fixed_strings(self.deref(each, ptr)[0]) for each in schemas]
         shared = [prop for prop in fixed[0] if all(prop in each for each in fixed[1:])]
-        return self._discriminator(ptr, {"propertyName": shared[0]}, members) if shared else None
+        if not shared:
+            return None
+        prop = max(shared, key=lambda name: len({each[name] for each in fixed}))
+        return self._discriminator(ptr, {"propertyName": prop}, members)
 
     def _member_schema(self, member: t.Ref) -> tuple[str, Schema]:
         """Where a union member's schema is, and the schema itself."""
