@@ -121,9 +121,9 @@ class PythonViews:
         return "{" + ", ".join(entries) + "}"
 
     def _candidate(self, disc: t.Discriminator, ref: t.Ref, label: str) -> str:
-        model = self.decls[ref.name]
-        assert isinstance(model, t.Model)
-        fields = [f for f in model.fields if f.wire_name != disc.wire_name]
+        model = self.decls.get(ref.name)
+        own = model.fields if isinstance(model, t.Model) else ()
+        fields = [f for f in own if f.wire_name != disc.wire_name]
         # A required property with a default may be left out: what it fixes is checked instead.
         required = [py_literal(f.wire_name) for f in fields if f.required and f.default is None]
         fixed = ", ".join(
