@@ -39,6 +39,27 @@ def _is_null_schema(s: Any) -> bool:
     return s.get("enum") == [None]
 
 
+def _one_value(prop: Any) -> Any:
+    """The only value a property schema admits (`const`, or an enum of one value); None if it admits more."""
+    if not isinstance(prop, dict):
+        return None
+    if "const" in prop:
+        return prop["const"]
+    enum = prop.get("enum")
+    return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
+
+
+def _properties(schema: Any) -> dict[Any, Any]:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
+def _fixed_strings(schema: Any) -> dict[str, str]:
+    """A schema's own properties (not its allOf parts') that admit one string only, with that string."""
+    fixed = {str(wire): _one_value(prop) for wire, prop in _properties(schema).items()}
+    return {wire: value for wire, value in fixed.items() if isinstance(value, str)}
+
+
 def _decode_token(token: str) -> str:
     if "%" not in token and "~" not in token:
         return token
@@ -427,13 +448,38 @@ class SchemaConverter:
                 ctx = ref.name + (pascal(title) if isinstance(title, str) and title else str(i + 1))
                 members.append(self.type_of(member, mptr, ctx))
         members = list(dict.fromkeys(members))
-        discriminator = self._discriminator(ptr, s, members) if key else None
+        spec = s.get("discriminator")
+        if isinstance(spec, dict) and isinstance(spec.get("propertyName"), str):
+            discriminator = self._discriminator(ptr, spec, members)
+        elif key == "oneOf":
+            discriminator = self._constant_tag(ptr, s[key], members)
+        else:
+            discriminator = None
         return t.Union(ref.name, ref.module, description, tuple(members), discriminator)
 
-    def _discriminator(self, ptr: str, s: Schema, members: list[t.Type]) -> t.Discriminator | None:
-        spec = s.get("discriminator")
-        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
+    def _constant_tag(self, ptr: str, schemas: list[Any], members: list[t.Type]) -> t.Discriminator | None:
+        """A oneOf without a discriminator whose object members each fix the same property to a string
+        (`const`, or an enum of one value) is told apart by that property: it is the tag. Of several such
+        properties, the one whose values differ most (`type: skill_card` beside `skill_card_type: keyword`)."""
+        if len(members) < 2 or not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
             return None
+        fixed = [_fixed_strings(self.deref(each, ptr)[0]) for each in schemas]
+        shared = [prop for prop in fixed[0] if all(prop in each for each in fixed[1:])]
+        if not shared:
+            return None
+        prop = max(shared, key=lambda name: len({each[name] for each in fixed}))
+        return self._discriminator(ptr, {"propertyName": prop}, members)
+
+    def _member_schema(self, member: t.Ref) -> tuple[str, Schema]:
+        """Where a union member's schema is, and the schema itself."""
+        for ptr, ref in self._refs.items():
+            if ref == member:
+                found = self.resolve("#" + ptr, ptr)
+                schema = self.deref(found[1], ptr)[0] if found is not None else None
+                return ptr, schema if isinstance(schema, dict) else {}
+        return "", {}
+
+    def _discriminator(self, ptr: str, spec: Schema, members: list[t.Type]) -> t.Discriminator | None:
         prop = spec["propertyName"]
         if not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
             self.warn(ptr + "/discriminator", "discriminator ignored: not every member is an object schema")
@@ -462,21 +508,28 @@ class SchemaConverter:
         # Spec order of members, then tag order within a member.
         order = {m: i for i, m in enumerate(members)}
         tags.sort(key=lambda item: order[item[1]])
+        self._warn_shared(ptr, tags)
         return t.Discriminator(prop, field_name(prop), tuple(tags))
+
+    def _warn_shared(self, ptr: str, tags: list[tuple[str, t.Ref]]) -> None:
+        """Members that share a tag are all kept, and the data chooses among them: say so once per tag, as the
+        spec does not say which the tag means."""
+        sharing: dict[str, list[str]] = {}
+        for tag, member in tags:
+            sharing.setdefault(tag, []).append(member.name)
+        for tag, names in sharing.items():
+            if len(names) > 1:
+                listed = ", ".join(names[:-1]) + " and " + names[-1]
+                self.warn(ptr, f"members {listed} share the tag {tag!r}; chosen by their required properties")
 
     def _implicit_tag(self, member: t.Ref, prop: str) -> str:
         # The member's own one-value property wins; else the OpenAPI rule: the schema's name.
-        for ptr, ref in self._refs.items():
-            if ref == member:
-                schema, _ = self.deref(self.resolve("#" + ptr, ptr)[1], ptr)  # type: ignore[index]
-                p = (schema.get("properties") or {}).get(prop) if isinstance(schema, dict) else None
-                if isinstance(p, dict):
-                    if "const" in p:
-                        return str(p["const"])
-                    if isinstance(p.get("enum"), list) and len(p["enum"]) == 1:
-                        return str(p["enum"][0])
-                if ptr.startswith("/components/schemas/"):
-                    return _decode_token(ptr.rsplit("/", 1)[-1])
+        ptr, schema = self._member_schema(member)
+        value = _one_value(_properties(schema).get(prop))
+        if value is not None:
+            return str(value)
+        if ptr.startswith("/components/schemas/"):
+            return _decode_token(ptr.rsplit("/", 1)[-1])
         return member.name
 
     def _object_parts(

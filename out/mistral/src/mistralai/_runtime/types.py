@@ -4,7 +4,17 @@
 from __future__ import annotations
 
 from enum import Enum, IntEnum
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, TypeVar, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Mapping,
+    NamedTuple,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import pydantic
 from pydantic import ConfigDict, Field
@@ -129,10 +139,61 @@ class UnknownVariant(pydantic.BaseModel):
 _ABSENT: Any = object()
 
 
+class Candidate(NamedTuple):
+    """A member of a discriminated union that shares its tag with others, and what
+    tells it apart from them: properties by their wire names, the tag's aside."""
+
+    label: str  # its Tag in the union
+    model: str  # its class name: an instance of the class is this member
+    required: Tuple[str, ...]  # the properties it requires
+    fixed: Mapping[str, Any]  # the properties it fixes to one value, with the value
+
+
+# What the generated code passes for a Candidate: a plain tuple, so that the union's
+# module imports no name that a model of the API could also have.
+CandidateFields = Tuple[str, str, Tuple[str, ...], Mapping[str, Any]]
+
+
+def _fits(value: Mapping[Any, Any], candidate: Candidate) -> bool:
+    if not all(name in value for name in candidate.required):
+        return False
+    for name, fixed in candidate.fixed.items():
+        held = value.get(name, fixed)
+        if held != fixed and getattr(held, "value", _ABSENT) != fixed:
+            return False
+    return True
+
+
+def _choose(value: Any, candidates: Tuple[Candidate, ...]) -> str:
+    """The member, among those sharing a tag, that the value is. For data: the one
+    whose required properties it holds and whose fixed properties it agrees with;
+    the one that requires most, then the first. For a model: its class."""
+    best, most = candidates[0].label, -1
+    if isinstance(value, Mapping):
+        for candidate in candidates:
+            if len(candidate.required) > most and _fits(value, candidate):
+                best, most = candidate.label, len(candidate.required)
+        return best
+    for cls in type(value).__mro__:
+        for candidate in candidates:
+            if candidate.model == cls.__name__:
+                return candidate.label
+    return best
+
+
 def discriminate(
-    wire_name: str, attribute: str, tags: Dict[Any, str], open: bool
+    wire_name: str,
+    attribute: str,
+    tags: Dict[Any, Union[str, Tuple[CandidateFields, ...]]],
+    open: bool,
 ) -> Callable[[Any], Any]:
-    """The tag of a union member, read from a dict (wire name) or a model (attribute)."""
+    """The tag of a union member, read from a dict (wire name) or a model (attribute).
+    A tag value that several members share maps to their candidates, not to one tag:
+    the value chooses among them."""
+    known_tags: Dict[Any, Union[str, Tuple[Candidate, ...]]] = {
+        tag: each if isinstance(each, str) else tuple(Candidate(*c) for c in each)
+        for tag, each in tags.items()
+    }
 
     def tag_of(value: Any) -> Any:
         # Runs for every union value validated: plain dicts and str tags go first.
@@ -145,11 +206,13 @@ def discriminate(
             if isinstance(value, UnknownVariant):
                 return UNKNOWN_TAG
         if type(tag) is str:
-            known = tags.get(tag)
+            known = known_tags.get(tag)
         else:
             if isinstance(tag, Enum):
                 tag = tag.value
-            known = tags.get(tag) if isinstance(tag, (str, int)) else None
+            known = known_tags.get(tag) if isinstance(tag, (str, int)) else None
+        if isinstance(known, tuple):
+            return _choose(value, known)
         if known is not None:
             return known
         return UNKNOWN_TAG if open else tag
