@@ -32,7 +32,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
     schemas.check_cycles()
     errors = [p for p in problems if not p.warning]
     if errors:
-        raise BuildError(errors)
+        raise BuildError(errors, [p for p in problems if p.warning])
 
     declarations = dict(schemas.declarations)
     successes = [r.type for op in operations for r in op.responses if r.type is not None and r.status.startswith("2")]
@@ -90,6 +90,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
         max_retries=config.max_retries,
         timeout_ms=config.timeout_ms,
         connect_timeout_ms=config.connect_timeout_ms,
+        origins=schemas.origins(),
     ), [p for p in problems if p.warning]
 
 

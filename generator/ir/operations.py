@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from ..problems import escape_pointer_token
+from ..problems import escape_pointer_token, working_on
 from . import types as t
 from .naming import attribute_name, field_name, pascal, unique
 from .schemas import SchemaConverter
@@ -49,7 +49,8 @@ class OperationBuilder:
                     found.append((str(method), op, f"{item_ptr}/additionalOperations/{escape_pointer_token(method)}"))
             for method, op, op_ptr in found:
                 if isinstance(op, dict):
-                    operations.append(self._operation(path, method, op, item, op_ptr))
+                    with working_on(self.schemas.file, op_ptr):
+                        operations.append(self._operation(path, method, op, item, op_ptr))
                     pointers.append(op_ptr)
                     self._callbacks(op, op_ptr)
         self._webhooks()

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, Iterator
 from urllib.parse import unquote
 
-from ..problems import Problem, escape_pointer_token
+from ..problems import Problem, escape_pointer_token, working_on
 from . import types as t
 from .naming import (
     RESERVED_TYPE_NAMES,
@@ -69,7 +69,12 @@ class SchemaConverter:
             self._refs[ptr] = self._claim(pascal(wire_name), kind)
         for wire_name, schema in schemas.items():
             ptr = "/components/schemas/" + escape_pointer_token(wire_name)
-            self._declare(ptr, schema, self._refs[ptr])
+            with working_on(self.file, ptr):
+                self._declare(ptr, schema, self._refs[ptr])
+
+    def origins(self) -> tuple[tuple[str, str], ...]:
+        """(declaration name, pointer of its schema), in the order they were declared."""
+        return tuple((ref.name, ptr) for ptr, ref in self._refs.items())
 
     def component(self, name: str) -> t.Ref | None:
         """The declaration a component schema became (by its name under components/schemas)."""
@@ -392,7 +397,8 @@ class SchemaConverter:
             return self._refs[ptr]
         ref = self._claim(ctx, kind)
         self._refs[ptr] = ref
-        self._declare(ptr, schema, ref)
+        with working_on(self.file, ptr):
+            self._declare(ptr, schema, ref)
         return ref
 
     # ------------------------------------------------------------ declarations
@@ -548,7 +554,8 @@ class SchemaConverter:
         names = _field_names(list(merged), overrides, self.namer.claimed)
         fields: list[t.Field] = []
         for (wire, (pptr, prop, required)), name in zip(merged.items(), names, strict=True):
-            fields.append(self._field(ref.name, wire, name, pptr, prop, required))
+            with working_on(self.file, pptr or ptr):
+                fields.append(self._field(ref.name, wire, name, pptr, prop, required))
         # Required fields first, each group in spec order: what a caller must pass, then the rest.
         fields.sort(key=lambda f: not f.required)
         closed = s.get("additionalProperties") is False
