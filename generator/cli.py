@@ -24,7 +24,8 @@ Exit status:
      or generated files were edited by hand since the last build (see --force), or a file gen
      did not write is in the way
   2  bad input: one line per problem, `file#/json/pointer: message`
-  3  an internal error of gen: one line saying where
+  3  an internal error of gen: one line naming the file and JSON pointer it was working on
+     (GEN_DEBUG=1 prints the traceback too)
 
 \b
 Nothing is written unless every API builds and no file is in conflict. Unchanged files keep their
@@ -55,7 +56,9 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     show_default=True,
     help="Where each API's SDK goes, as <out>/<api>/.",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings about the input as errors (all of them, of every stage, in one run)."
+)
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
