@@ -228,3 +228,43 @@ def test_the_docs_list_the_values_a_type_cannot_say() -> None:
     assert "Lists as values.<br/>One of: `[1, 2]`, `[3, 4]`" in page
     assert 'An object as a constant.<br/>Always: `{"a": 1}`' in page
     assert "A number written with an exponent.<br/>One of: `3e-05`, `1500.0`" in page
+
+
+# ------------------------------------------------------------------------------------------------ references
+
+
+def _load_problems(tmp_path: Path, schemas: str) -> list[str]:
+    from generator.load import load
+    from generator.problems import BuildError
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n" + schemas, "utf-8")
+    try:
+        return [str(problem) for problem in load(spec).warnings]
+    except BuildError as exc:
+        return [str(problem) for problem in exc.problems]
+
+
+def test_a_reference_to_one_object_where_a_list_is_expected_is_left_to_the_validator(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    problems = _load_problems(
+        tmp_path,
+        "  schemas:\n    A: {allOf: {$ref: '#/components/schemas/B'}}\n    B: {type: object}\n",
+    )
+    assert problems == [
+        "openapi.yaml#/components/schemas/A/allOf: warning: {'$ref': '#/components/schemas/B'} is not of type 'array'"
+    ]
+
+
+def test_a_map_that_contains_itself_through_references_is_an_error(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    problems = _load_problems(
+        tmp_path,
+        "  x-p:\n    child: {type: object, properties: {$ref: '#/components/x-p'}}\n"
+        "  schemas:\n    B: {type: object, properties: {$ref: '#/components/x-p'}}\n",
+    )
+    assert problems == [
+        "openapi.yaml#/components/x-p/child/properties: $ref '#/components/x-p' is circular: inlining it would never end"
+    ]

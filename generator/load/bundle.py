@@ -312,24 +312,38 @@ class _Bundler:
         if kind in OPAQUE_KINDS:
             return node
         moved = self._expand_containers(node, kind, source, src, dst)
+        if not moved:
+            self._walk_children(node, kind, source, src, dst, moved)
+            return node
         held = {(file.path, at) for file, at in moved.values()} - self.inlining
-        self.inlining |= held
+        self.inlining |= held  # a container that (through its content) contains itself is reported, not copied forever
         try:
-            # each child is read only when its turn comes, after the children before it have been bundled and replaced
-            for container, key, tokens, child_kind in _children(node, kind):
-                item = container[key]
-                child_source, child_src = source, src + tokens
-                for cut in (2, 1):  # a child of a container that came from elsewhere is read where it came from
-                    if tokens[:cut] in moved:
-                        child_source, at = moved[tokens[:cut]]
-                        child_src = at + tokens[cut:]
-                        break
-                new = self._walk(item, child_kind, child_source, child_src, dst + tokens)
-                if new is not item:
-                    container[key] = new
+            self._walk_children(node, kind, source, src, dst, moved)
         finally:
             self.inlining -= held
         return node
+
+    def _walk_children(
+        self,
+        node: dict[str, Any],
+        kind: str,
+        source: Source,
+        src: tuple[str | int, ...],
+        dst: tuple[str | int, ...],
+        moved: dict[tuple[str | int, ...], tuple[Source, tuple[str, ...]]],
+    ) -> None:
+        # each child is read only when its turn comes, after the children before it have been bundled and replaced
+        for container, key, tokens, child_kind in _children(node, kind):
+            item = container[key]
+            child_source, child_src = source, src + tokens
+            for cut in (2, 1):  # a child of a container copied from elsewhere is read where it came from
+                if moved and tokens[:cut] in moved:
+                    child_source, at = moved[tokens[:cut]]
+                    child_src = at + tokens[cut:]
+                    break
+            new = self._walk(item, child_kind, child_source, child_src, dst + tokens)
+            if new is not item:
+                container[key] = new
 
     def _expand_containers(
         self, node: dict[str, Any], kind: str, source: Source, src: tuple[str | int, ...], dst: tuple[str | int, ...]
@@ -356,7 +370,7 @@ class _Bundler:
                         f"{name} is a $ref to '{value['$ref']}', where OpenAPI "
                         f"expects the {shape} itself; using what it points to",
                     )
-            elif shape == "list" and kind != "schema" and isinstance(value, list):
+            elif shape == "list" and kind != "schema" and isinstance(value, list) and any(map(_is_reference, value)):
                 self._splice(node, name, source, src, dst, moved)
         return moved
 
@@ -410,9 +424,10 @@ class _Bundler:
             if not _is_reference(value):
                 break
             ref, source, src = value["$ref"], file, at
-        expected = dict if shape == "map" else list
-        if not isinstance(value, expected):
-            self._error(source, src, f"$ref '{ref}' stands where a {shape} is expected, but points to something else")
+        if shape == "list" and not isinstance(value, list):
+            return None  # one object where a list of them is expected: walked as that object, and reported later
+        if shape == "map" and not isinstance(value, dict):
+            self._error(source, src, f"$ref '{ref}' stands where a map is expected, but points to something else")
             return None
         return file, at, copy.deepcopy(value)
 
