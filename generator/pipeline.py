@@ -112,7 +112,8 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     cache; `Cache(None)` builds from scratch."""
     cache = cache if cache is not None else Cache.default()
     display = fingerprint.display_name(source.config) if source.config else ""
-    own = load_config(source.config, source.name, display)
+    with working_on(display or fingerprint.display_name(source.spec), "", "reading the configuration"):
+        own = load_config(source.config, source.name, display)
     config = overridden(own, package=options.package, formatter=options.formatter)
     # An option is an input only where it changes something: `--package` naming gen.yaml's own package builds the
     # same tree, manifest included.

@@ -163,7 +163,7 @@ def test_gen_debug_prints_the_traceback(tmp_path: Path) -> None:
 def test_an_internal_error_while_rendering_names_the_declaration(tmp_path: Path, monkeypatch: Any) -> None:
     from click.testing import CliRunner
 
-    from generator import cli
+    from generator import cli, render
     from generator.render import markdown
 
     def planted(*args: object) -> str:
@@ -172,6 +172,7 @@ def test_an_internal_error_while_rendering_names_the_declaration(tmp_path: Path,
     monkeypatch.setenv("GEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(markdown, "fields_table", planted)
+    monkeypatch.setattr(render, "_builtin_environment", None)  # the process's environment holds the real one
     done = CliRunner().invoke(cli.main, ["build", CASE, "--out", str(tmp_path / "out")])
     assert done.exit_code == 3
     (line,) = done.stderr.splitlines()

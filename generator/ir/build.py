@@ -30,6 +30,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
             op if op.retry_status_codes is not None else replace(op, retry_status_codes=fallback) for op in operations
         ]
     schemas.check_cycles()
+    problems[:] = dict.fromkeys(problems)  # a schema typed from two places reports what it found once
     errors = [p for p in problems if not p.warning]
     if errors:
         raise BuildError(errors, [p for p in problems if p.warning])
