@@ -329,7 +329,7 @@ class SchemaConverter:
             what = f"enum values are of mixed types ({', '.join(kinds)})"
         else:
             what = f"const is {_ONE[kinds[0]]}" if const else f"enum values are {kinds[0]}s"
-        self.warn(ptr, f"{what}, which a Python Literal cannot hold: typed by JSON type, the values listed in the docs")
+        self.warn(ptr, f"{what}, which a Python Literal cannot hold: typed by JSON type")
         if "type" in s:
             return None
         if len(kinds) > 1:
@@ -575,7 +575,7 @@ class SchemaConverter:
         default = None
         if isinstance(typ, t.Const):
             default = typ
-        elif info.get("x-gen-send-default") is True and "default" in info:
+        elif info.get("x-gen-send-default") is True and isinstance(info.get("default"), (str, int, float, bool)):
             default = t.Const(info["default"])
         elif required and _plain_default(typ, info.get("default")):
             # Required, yet the spec says what to send when the caller has no opinion (`model: mistral-embed`):
