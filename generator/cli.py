@@ -10,7 +10,7 @@ import click
 from . import __version__
 from .config import FORMATTERS, valid_package
 from .pipeline import Options, Result, run
-from .problems import BuildError
+from .problems import BuildError, InternalError
 from .write import GENIGNORE, MANIFEST, Plan, differences, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
@@ -24,7 +24,8 @@ Exit status:
      or generated files were edited by hand since the last build (see --force), or a file gen
      did not write is in the way
   2  bad input: one line per problem, `file#/json/pointer: message`
-  3  an internal error of gen: one line saying where
+  3  an internal error of gen: one line naming the file and JSON pointer it was working on
+     (GEN_DEBUG=1 prints the traceback too)
 
 \b
 Nothing is written unless every API builds and no file is in conflict. Unchanged files keep their
@@ -55,7 +56,9 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     show_default=True,
     help="Where each API's SDK goes, as <out>/<api>/.",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings about the input as errors (all of them, of every stage, in one run)."
+)
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -116,13 +119,24 @@ def build_command(
 
 
 def _internal_error(exc: Exception) -> int:
-    """A bug in gen, not in the input: one line saying where, and exit status 3 (never a traceback)."""
+    """A bug in gen, not in the input: one line saying where, and exit status 3. The traceback only with GEN_DEBUG=1:
+    a user reports the line; a developer asks for the rest."""
+    import os
     import traceback
 
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    detail = " ".join(str(exc).split())[:200]
-    click.echo(f"gen: internal error{where}: {type(exc).__name__}: {detail} (a bug in gen; please report it)", err=True)
+    if os.environ.get("GEN_DEBUG") == "1":
+        traceback.print_exception(exc)
+    cause = exc.__cause__ if isinstance(exc, InternalError) and isinstance(exc.__cause__, BaseException) else exc
+    frames = traceback.extract_tb(cause.__traceback__)
+    code = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    detail = " ".join(str(cause).split())[:200]
+    where = f"{exc.file}#{exc.pointer}: " if isinstance(exc, InternalError) else ""
+    doing = f" while {exc.doing}" if isinstance(exc, InternalError) and exc.doing else ""
+    click.echo(
+        f"{where}gen: internal error{doing}{code}: {type(cause).__name__}: {detail} "
+        "(a bug in gen, not in the input: please report it with this line; GEN_DEBUG=1 prints the traceback)",
+        err=True,
+    )
     return 3
 
 

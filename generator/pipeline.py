@@ -17,7 +17,7 @@ from . import inputs as fingerprint
 from .cache import Cache
 from .config import Config, load_config, overridden
 from .format import format_files, identity
-from .problems import BuildError, Problem
+from .problems import BuildError, Problem, as_errors, working_on
 from .write import Plan, blocked, commit_all, plan
 
 SPEC_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
@@ -112,7 +112,8 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     cache; `Cache(None)` builds from scratch."""
     cache = cache if cache is not None else Cache.default()
     display = fingerprint.display_name(source.config) if source.config else ""
-    own = load_config(source.config, source.name, display)
+    with working_on(display or fingerprint.display_name(source.spec), "", "reading the configuration"):
+        own = load_config(source.config, source.name, display)
     config = overridden(own, package=options.package, formatter=options.formatter)
     # An option is an input only where it changes something: `--package` naming gen.yaml's own package builds the
     # same tree, manifest included.
@@ -134,12 +135,24 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     from .render import render
     from .render.runtime import runtime_files
 
-    document = load(source.spec, source.overlays, strict=options.strict)
-    api, ir_warnings = build_ir(document, config)
-    if options.strict and ir_warnings:
-        raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    warnings = tuple(document.warnings) + tuple(ir_warnings)
-    files = format_files(render(api, options.templates), config.formatter, cache)
+    found: list[Problem] = []  # the warnings of every stage so far
+    try:
+        with working_on(fingerprint.display_name(source.spec), "", "loading"):
+            document = load(source.spec, source.overlays)
+        found += document.warnings
+        with working_on(document.file, "", "building the IR"):
+            api, ir_warnings = build_ir(document, config)
+        found += ir_warnings
+    except BuildError as exc:
+        if options.strict:  # every problem of every stage that ran, in one report
+            raise BuildError(as_errors([*found, *exc.warnings]) + exc.problems) from None
+        raise
+    if options.strict and found:
+        raise BuildError(as_errors(found))
+    warnings = tuple(found)
+    with working_on(api.source, "", "rendering"):
+        rendered = render(api, options.templates)
+    files = format_files(rendered, config.formatter, cache)
     files = dict(sorted({**files, **runtime_files(api)}.items()))  # black-formatted at the source (generator.runtime)
     cache.put_build(key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()

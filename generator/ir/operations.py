@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from ..problems import escape_pointer_token
+from ..problems import escape_pointer_token, working_on
 from . import types as t
 from .naming import Routes, attribute_name, field_name, framework_name, is_mechanical, pascal, unique
 from .schemas import SchemaConverter
@@ -53,7 +53,8 @@ class OperationBuilder:
         operations: list[t.Operation] = []
         pointers: list[str] = []
         for path, method, op, item, op_ptr in found_all:
-            operations.append(self._operation(path, method, op, item, op_ptr, routes))
+            with working_on(self.schemas.file, op_ptr):
+                operations.append(self._operation(path, method, op, item, op_ptr, routes))
             pointers.append(op_ptr)
             self._callbacks(op, op_ptr)
         self._webhooks()

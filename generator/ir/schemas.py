@@ -7,12 +7,13 @@ enum, a union) is named after where it sits: `ChatCompletionStreamRequest.stop` 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from typing import Any, Iterator
 from urllib.parse import unquote
 
-from ..problems import Problem, escape_pointer_token
+from ..problems import Problem, escape_pointer_token, working_on
 from . import types as t
 from .naming import (
     RESERVED_TYPE_NAMES,
@@ -91,7 +92,12 @@ class SchemaConverter:
             self._refs[ptr] = self._claim(pascal(override if isinstance(override, str) else wire_name), kind)
         for wire_name, schema in schemas.items():
             ptr = "/components/schemas/" + escape_pointer_token(wire_name)
-            self._declare(ptr, schema, self._refs[ptr])
+            with working_on(self.file, ptr):
+                self._declare(ptr, schema, self._refs[ptr])
+
+    def origins(self) -> tuple[tuple[str, str], ...]:
+        """(declaration name, pointer of its schema), in the order they were declared."""
+        return tuple((ref.name, ptr) for ptr, ref in self._refs.items())
 
     def component(self, name: str) -> t.Ref | None:
         """The declaration a component schema became (by its name under components/schemas)."""
@@ -326,17 +332,45 @@ class SchemaConverter:
             return "int"
         return None
 
+    def _values_type(self, s: Schema, values: list[Any], ptr: str) -> t.Type | None:
+        """The type of an enum (other than one of strings or one of integers, which is declared) or of a const: a
+        Literal where Python can spell one, else their JSON type; None leaves the schema's `type` to say it."""
+        values = _distinct(values)
+        if all(v is None or isinstance(v, (str, int)) for v in values):
+            if len(values) == 1:
+                return t.Const(values[0])
+            if all(isinstance(v, bool) for v in values):
+                return t.Primitive("bool")
+            mixed = ", ".join(sorted({_json_type(v) for v in values}))
+            self.warn(ptr, f"enum mixes value types ({mixed}); typed as a Literal of its values")
+            return t.Literal(tuple(values))
+        kinds = sorted({_json_type(v) for v in values})
+        if kinds == ["number"]:  # floats (and integers): float, no Literal
+            return None if "type" in s else t.Primitive("float")
+        const = ptr.endswith("/const")
+        if len(kinds) > 1:
+            what = f"enum values are of mixed types ({', '.join(kinds)})"
+        else:
+            what = f"const is {_ONE[kinds[0]]}" if const else f"enum values are {kinds[0]}s"
+        self.warn(ptr, f"{what}, which a Python Literal cannot hold: typed by JSON type")
+        if "type" in s:
+            return None
+        if len(kinds) > 1:
+            return t.ANY
+        return t.ListOf(t.ANY) if kinds == ["array"] else t.MapOf(t.ANY)
+
     def _type_of_non_null(self, s: Schema, ptr: str, ctx: str) -> t.Type:
         if "const" in s:
-            return t.Const(s["const"])
+            const = self._values_type(s, [s["const"]], ptr + "/const")
+            if const is not None:
+                return const
         enum = s.get("enum")
-        if isinstance(enum, list) and enum:
-            if len(enum) == 1:
-                return t.Const(enum[0])
-            if self._enum_base(enum) is not None:
+        if isinstance(enum, list) and enum and "const" not in s:
+            if len(enum) > 1 and self._enum_base(enum) is not None:
                 return self._inline(ptr, s, ctx, "enum")
-            if not all(isinstance(v, bool) for v in enum):  # [true, false] is just a boolean
-                self.warn(ptr + "/enum", "enum mixes value types; typed by its `type` only")
+            typed = self._values_type(s, enum, ptr + "/enum")
+            if typed is not None:
+                return typed
         for key in ("anyOf", "oneOf"):
             members = s.get(key)
             if isinstance(members, list) and not s.get("properties"):
@@ -386,7 +420,8 @@ class SchemaConverter:
             return self._refs[ptr]
         ref = self._claim(ctx, kind)
         self._refs[ptr] = ref
-        self._declare(ptr, schema, ref)
+        with working_on(self.file, ptr):
+            self._declare(ptr, schema, ref)
         return ref
 
     # ------------------------------------------------------------ declarations
@@ -574,7 +609,8 @@ class SchemaConverter:
         names = _field_names(list(merged), overrides, self.namer.claimed)
         fields: list[t.Field] = []
         for (wire, (pptr, prop, required)), name in zip(merged.items(), names, strict=True):
-            fields.append(self._field(ref.name, wire, name, pptr, prop, required))
+            with working_on(self.file, pptr or ptr):
+                fields.append(self._field(ref.name, wire, name, pptr, prop, required))
         # Required fields first, each group in spec order: what a caller must pass, then the rest.
         fields.sort(key=lambda f: not f.required)
         closed = s.get("additionalProperties") is False
@@ -594,7 +630,7 @@ class SchemaConverter:
         default = None
         if isinstance(typ, t.Const):
             default = typ
-        elif info.get("x-gen-send-default") is True and "default" in info:
+        elif info.get("x-gen-send-default") is True and isinstance(info.get("default"), (str, int, float, bool)):
             default = t.Const(info["default"])
         elif required and _plain_default(typ, info.get("default")):
             # Required, yet the spec says what to send when the caller has no opinion (`model: mistral-embed`):
@@ -611,6 +647,7 @@ class SchemaConverter:
             example=example,
             deprecated=info.get("deprecated") is True,
             default=default,
+            allowed=allowed_values(self.deref(prop, ptr)[0]),
         )
 
 
@@ -694,3 +731,42 @@ def _member_name(value: Any) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return "VALUE_" + str(value).replace(".", "_").replace("-", "MINUS_")
     return "VALUE_" + str(value).replace("-", "MINUS_")
+
+
+_ONE = {"array": "an array", "object": "an object"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """Each value once, in order; lists and objects compared as JSON (1 and true stay apart)."""
+    seen: dict[str, Any] = {}
+    for value in values:
+        seen.setdefault(allowed_text(value), value)
+    return list(seen.values())
+
+
+def allowed_text(value: Any) -> str:
+    """A value as the JSON the docs show."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def allowed_values(schema: Any) -> tuple[str, ...]:
+    """The values an enum or const allows, as JSON, when the type cannot list them: some value is an object, a list
+    or a float."""
+    if not isinstance(schema, dict):
+        return ()
+    values = [schema["const"]] if "const" in schema else schema.get("enum")
+    if not isinstance(values, list) or all(isinstance(v, (str, int)) or v is None for v in values):
+        return ()
+    return tuple(allowed_text(v) for v in _distinct(values))
