@@ -181,6 +181,23 @@ def _choose(value: Any, candidates: Tuple[Candidate, ...]) -> str:
     return best
 
 
+_ATTRIBUTES: Dict[Tuple[type, str], str] = {}
+
+
+def _attribute_of(cls: type, wire_name: str, attribute: str) -> str:
+    """The attribute holding the tag in a member's class: usually `attribute`, but a
+    member may spell it otherwise (a field renamed so as not to shadow a class)."""
+    key = (cls, wire_name)
+    found = _ATTRIBUTES.get(key)
+    if found is None:
+        fields = getattr(cls, "model_fields", None) or {}
+        found = next(
+            (n for n, f in fields.items() if (f.alias or n) == wire_name), attribute
+        )
+        _ATTRIBUTES[key] = found
+    return found
+
+
 def discriminate(
     wire_name: str,
     attribute: str,
@@ -202,9 +219,9 @@ def discriminate(
             if tag is _ABSENT:
                 tag = value.get(attribute)
         else:
-            tag = getattr(value, attribute, None)
             if isinstance(value, UnknownVariant):
                 return UNKNOWN_TAG
+            tag = getattr(value, _attribute_of(type(value), wire_name, attribute), None)
         if type(tag) is str:
             known = known_tags.get(tag)
         else:
