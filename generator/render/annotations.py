@@ -44,6 +44,7 @@ _SOURCES = {
     "Encoding": "._runtime.encoding",
     **dict.fromkeys(("File", "FileTypedDict"), "._runtime.files"),
     "RetryConfig": "._runtime.retries",
+    **dict.fromkeys(("raw", "raw_async"), "._runtime.raw"),
     **dict.fromkeys(("EventStream", "EventStreamAsync"), "._runtime.sse"),
     **dict.fromkeys(("UNSET", "Nullable", "OptionalNullable", "BaseModel"), "._runtime.types"),
     **dict.fromkeys(("OpenStrEnum", "OpenIntEnum", "UnknownVariant", "UNKNOWN_TAG", "discriminate"), "._runtime.types"),

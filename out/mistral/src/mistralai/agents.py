@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.agents` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Sequence, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
 from ._runtime.types import UNSET, OptionalNullable
@@ -46,6 +48,13 @@ class Agents:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> AgentsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return AgentsWithRawResponse(self)
 
     def complete(
         self,
@@ -378,3 +387,13 @@ class Agents:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class AgentsWithRawResponse:
+    """`Agents`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Agents) -> None:
+        self.complete = raw(group.complete)
+        self.complete_async = raw_async(group.complete_async)
+        self.stream = raw(group.stream)
+        self.stream_async = raw_async(group.stream_async)

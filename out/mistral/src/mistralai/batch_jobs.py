@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 from typing_extensions import Literal
@@ -12,6 +13,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -64,6 +66,13 @@ _CANCEL: Endpoint[models.BatchJobOut] = Endpoint(
 class BatchJobs:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> BatchJobsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return BatchJobsWithRawResponse(self)
 
     def list(
         self,
@@ -364,3 +373,17 @@ class BatchJobs:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class BatchJobsWithRawResponse:
+    """`BatchJobs`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: BatchJobs) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)
+        self.create = raw(group.create)
+        self.create_async = raw_async(group.create_async)
+        self.get = raw(group.get)
+        self.get_async = raw_async(group.get_async)
+        self.cancel = raw(group.cancel)
+        self.cancel_async = raw_async(group.cancel_async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.chat` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Sequence, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
 from ._runtime.types import UNSET, OptionalNullable
@@ -46,6 +48,13 @@ class Chat:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ChatWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ChatWithRawResponse(self)
 
     def complete(
         self,
@@ -414,3 +423,13 @@ class Chat:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ChatWithRawResponse:
+    """`Chat`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Chat) -> None:
+        self.complete = raw(group.complete)
+        self.complete_async = raw_async(group.complete_async)
+        self.stream = raw(group.stream)
+        self.stream_async = raw_async(group.stream_async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.classifiers` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Sequence, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -44,6 +46,13 @@ class Classifiers:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ClassifiersWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ClassifiersWithRawResponse(self)
 
     def moderate(
         self,
@@ -200,3 +209,13 @@ class Classifiers:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ClassifiersWithRawResponse:
+    """`Classifiers`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Classifiers) -> None:
+        self.moderate = raw(group.moderate)
+        self.moderate_async = raw_async(group.moderate_async)
+        self.moderate_chat = raw(group.moderate_chat)
+        self.moderate_chat_async = raw_async(group.moderate_chat_async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.embeddings` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -32,6 +34,13 @@ class Embeddings:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> EmbeddingsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return EmbeddingsWithRawResponse(self)
 
     def create(
         self,
@@ -90,3 +99,11 @@ class Embeddings:
             models.EmbeddingRequest.model_validate({"model": model, "inputs": inputs}),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class EmbeddingsWithRawResponse:
+    """`Embeddings`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Embeddings) -> None:
+        self.create = raw(group.create)
+        self.create_async = raw_async(group.create_async)

@@ -4,6 +4,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.files` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Sequence, Union
 
 import httpx
@@ -14,6 +15,7 @@ from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -87,6 +89,13 @@ class Files:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> FilesWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return FilesWithRawResponse(self)
 
     def list(
         self,
@@ -491,3 +500,21 @@ class Files:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class FilesWithRawResponse:
+    """`Files`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Files) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)
+        self.upload = raw(group.upload)
+        self.upload_async = raw_async(group.upload_async)
+        self.retrieve = raw(group.retrieve)
+        self.retrieve_async = raw_async(group.retrieve_async)
+        self.delete = raw(group.delete)
+        self.delete_async = raw_async(group.delete_async)
+        self.download = raw(group.download)
+        self.download_async = raw_async(group.download_async)
+        self.get_signed_url = raw(group.get_signed_url)
+        self.get_signed_url_async = raw_async(group.get_signed_url_async)

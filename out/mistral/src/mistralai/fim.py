@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.fim` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
 from ._runtime.types import UNSET, OptionalNullable
@@ -46,6 +48,13 @@ class Fim:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> FimWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return FimWithRawResponse(self)
 
     def complete(
         self,
@@ -296,3 +305,13 @@ class Fim:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class FimWithRawResponse:
+    """`Fim`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Fim) -> None:
+        self.complete = raw(group.complete)
+        self.complete_async = raw_async(group.complete_async)
+        self.stream = raw(group.stream)
+        self.stream_async = raw_async(group.stream_async)

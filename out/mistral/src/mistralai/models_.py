@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.models` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -83,6 +85,13 @@ class Models:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ModelsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ModelsWithRawResponse(self)
 
     def list(
         self,
@@ -411,3 +420,21 @@ class Models:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ModelsWithRawResponse:
+    """`Models`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Models) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)
+        self.retrieve = raw(group.retrieve)
+        self.retrieve_async = raw_async(group.retrieve_async)
+        self.delete = raw(group.delete)
+        self.delete_async = raw_async(group.delete_async)
+        self.update = raw(group.update)
+        self.update_async = raw_async(group.update_async)
+        self.archive = raw(group.archive)
+        self.archive_async = raw_async(group.archive_async)
+        self.unarchive = raw(group.unarchive)
+        self.unarchive_async = raw_async(group.unarchive_async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.ocr` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, Nullable, OptionalNullable
 
@@ -32,6 +34,13 @@ class Ocr:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> OcrWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return OcrWithRawResponse(self)
 
     def process(
         self,
@@ -122,3 +131,11 @@ class Ocr:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class OcrWithRawResponse:
+    """`Ocr`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Ocr) -> None:
+        self.process = raw(group.process)
+        self.process_async = raw_async(group.process_async)

@@ -43,6 +43,7 @@ from .encoding import (
 from .errors import ResponseValidationError, SDKError, transport_error
 from .files import File
 from .hooks import HookContext
+from .raw import record
 from .retries import (
     Retries,
     RetryConfig,
@@ -641,6 +642,7 @@ def _invoke(
     if response.is_success:
         if context is not None:
             response = hooks.run_after_success(context, response)
+        record(response)
         if endpoint.kind == "stream":
             if not _is_event_stream(response):
                 _read(response)
@@ -697,6 +699,7 @@ async def _invoke_async(
     if response.is_success:
         if context is not None:
             response = hooks.run_after_success(context, response)
+        record(response)
         if endpoint.kind == "stream":
             if not _is_event_stream(response):
                 await _aread(response)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import models
@@ -11,6 +12,7 @@ from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -54,6 +56,13 @@ _UPLOAD: Endpoint[None] = Endpoint(
 class Documents:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> DocumentsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return DocumentsWithRawResponse(self)
 
     def create_document(
         self,
@@ -314,3 +323,17 @@ class Documents:
             models.Upload.model_validate({"file": file, "summary": summary}),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class DocumentsWithRawResponse:
+    """`Documents`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Documents) -> None:
+        self.create_document = raw(group.create_document)
+        self.create_document_async = raw_async(group.create_document_async)
+        self.evaluate = raw(group.evaluate)
+        self.evaluate_async = raw_async(group.evaluate_async)
+        self.echo = raw(group.echo)
+        self.echo_async = raw_async(group.echo_async)
+        self.upload = raw(group.upload)
+        self.upload_async = raw_async(group.upload_async)

@@ -3,6 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.jobs` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Union
 
 from typing_extensions import Literal
@@ -11,6 +12,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -28,6 +30,13 @@ _CREATE_JOB: Endpoint[models.Job] = Endpoint(
 class Jobs:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> JobsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return JobsWithRawResponse(self)
 
     def create_job(
         self,
@@ -166,3 +175,11 @@ class Jobs:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class JobsWithRawResponse:
+    """`Jobs`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Jobs) -> None:
+        self.create_job = raw(group.create_job)
+        self.create_job_async = raw_async(group.create_job_async)

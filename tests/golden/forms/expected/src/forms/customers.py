@@ -3,6 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.customers` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 from typing_extensions import Literal
@@ -13,6 +14,7 @@ from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.encoding import Encoding
 from ._runtime.files import File, FileTypedDict
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -64,6 +66,13 @@ _UPLOAD_DOCUMENT: Endpoint[models.Document] = Endpoint(
 class Customers:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> CustomersWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return CustomersWithRawResponse(self)
 
     def list_customers(
         self,
@@ -308,3 +317,15 @@ class Customers:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class CustomersWithRawResponse:
+    """`Customers`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Customers) -> None:
+        self.list_customers = raw(group.list_customers)
+        self.list_customers_async = raw_async(group.list_customers_async)
+        self.create_customer = raw(group.create_customer)
+        self.create_customer_async = raw_async(group.create_customer_async)
+        self.upload_document = raw(group.upload_document)
+        self.upload_document_async = raw_async(group.upload_document_async)

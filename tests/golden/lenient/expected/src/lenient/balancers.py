@@ -3,6 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.balancers` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional, Union
 
 from typing_extensions import Literal
@@ -11,6 +12,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -54,6 +56,13 @@ _LIST_MEMBERS: Endpoint[List[str]] = Endpoint(
 class Balancers:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> BalancersWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return BalancersWithRawResponse(self)
 
     def list_balancers(
         self,
@@ -218,3 +227,15 @@ class Balancers:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class BalancersWithRawResponse:
+    """`Balancers`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Balancers) -> None:
+        self.list_balancers = raw(group.list_balancers)
+        self.list_balancers_async = raw_async(group.list_balancers_async)
+        self.create_balancer = raw(group.create_balancer)
+        self.create_balancer_async = raw_async(group.create_balancer_async)
+        self.list_members = raw(group.list_members)
+        self.list_members_async = raw_async(group.list_members_async)

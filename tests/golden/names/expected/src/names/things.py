@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -35,6 +37,13 @@ _GET_COLLISIONS: Endpoint[models.Collisions] = Endpoint(
 class Things:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ThingsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ThingsWithRawResponse(self)
 
     def create_thing(
         self,
@@ -275,3 +284,13 @@ class Things:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ThingsWithRawResponse:
+    """`Things`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Things) -> None:
+        self.create_thing = raw(group.create_thing)
+        self.create_thing_async = raw_async(group.create_thing_async)
+        self.get_collisions = raw(group.get_collisions)
+        self.get_collisions_async = raw_async(group.get_collisions_async)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Dict, List, Mapping, Optional, Union
 
 from typing_extensions import Literal
@@ -13,6 +14,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -50,6 +52,13 @@ class Class:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ClassWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ClassWithRawResponse(self)
 
     def get_thing(
         self,
@@ -574,3 +583,13 @@ Args:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ClassWithRawResponse:
+    """`Class`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Class) -> None:
+        self.get_thing = raw(group.get_thing)
+        self.get_thing_async = raw_async(group.get_thing_async)
+        self.get_thing_2 = raw(group.get_thing_2)
+        self.get_thing_2_async = raw_async(group.get_thing_2_async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.models` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, Nullable, OptionalNullable
 
@@ -28,6 +30,13 @@ class Models:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ModelsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ModelsWithRawResponse(self)
 
     def class_(
         self,
@@ -80,3 +89,11 @@ class Models:
             request,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ModelsWithRawResponse:
+    """`Models`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Models) -> None:
+        self.class_ = raw(group.class_)
+        self.class__async = raw_async(group.class__async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.odd_group_name_v2` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -28,6 +30,13 @@ class OddGroupNameV2:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> OddGroupNameV2WithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return OddGroupNameV2WithRawResponse(self)
 
     def import_(
         self,
@@ -74,3 +83,11 @@ class OddGroupNameV2:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class OddGroupNameV2WithRawResponse:
+    """`OddGroupNameV2`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: OddGroupNameV2) -> None:
+        self.import_ = raw(group.import_)
+        self.import__async = raw_async(group.import__async)

@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.symbols` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -25,6 +27,13 @@ _LIST: Endpoint[models.Symbols] = Endpoint(
 class Symbols:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> SymbolsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return SymbolsWithRawResponse(self)
 
     def list(
         self,
@@ -71,3 +80,11 @@ class Symbols:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class SymbolsWithRawResponse:
+    """`Symbols`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Symbols) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)

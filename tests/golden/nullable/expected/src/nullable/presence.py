@@ -3,6 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.presence` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional, Union
 
 from typing_extensions import Literal
@@ -11,6 +12,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, Nullable, OptionalNullable
 
@@ -36,6 +38,13 @@ _PATCH_SETTINGS: Endpoint[None] = Endpoint(
 class Presence:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> PresenceWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return PresenceWithRawResponse(self)
 
     def put_presence(
         self,
@@ -268,3 +277,13 @@ class Presence:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class PresenceWithRawResponse:
+    """`Presence`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Presence) -> None:
+        self.put_presence = raw(group.put_presence)
+        self.put_presence_async = raw_async(group.put_presence_async)
+        self.patch_settings = raw(group.patch_settings)
+        self.patch_settings_async = raw_async(group.patch_settings_async)

@@ -3,6 +3,7 @@
 # Signatures are not evaluated when this module loads: that keeps `client.records` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional, Sequence, Union
 
 from typing_extensions import Literal
@@ -11,6 +12,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, Nullable, OptionalNullable
 
@@ -28,6 +30,13 @@ _CREATE_RECORD: Endpoint[models.RecordOut] = Endpoint(
 class Records:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> RecordsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return RecordsWithRawResponse(self)
 
     def create_record(
         self,
@@ -220,3 +229,11 @@ class Records:
             ),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class RecordsWithRawResponse:
+    """`Records`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Records) -> None:
+        self.create_record = raw(group.create_record)
+        self.create_record_async = raw_async(group.create_record_async)

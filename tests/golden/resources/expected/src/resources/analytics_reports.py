@@ -3,11 +3,13 @@
 # Signatures are not evaluated when this module loads: that keeps `client.analytics.reports` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional
 
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -24,6 +26,13 @@ _ALL: Endpoint[List[str]] = Endpoint(
 class AnalyticsReports:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> AnalyticsReportsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return AnalyticsReportsWithRawResponse(self)
 
     def all(
         self,
@@ -66,3 +75,11 @@ class AnalyticsReports:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class AnalyticsReportsWithRawResponse:
+    """`AnalyticsReports`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: AnalyticsReports) -> None:
+        self.all = raw(group.all)
+        self.all_async = raw_async(group.all_async)

@@ -3,11 +3,13 @@
 # Signatures are not evaluated when this module loads: that keeps `client.charges` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional
 
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -41,6 +43,13 @@ _CAPTURE: Endpoint[None] = Endpoint(
 class Charges:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ChargesWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ChargesWithRawResponse(self)
 
     def list(
         self,
@@ -171,3 +180,15 @@ class Charges:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ChargesWithRawResponse:
+    """`Charges`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Charges) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)
+        self.search = raw(group.search)
+        self.search_async = raw_async(group.search_async)
+        self.capture = raw(group.capture)
+        self.capture_async = raw_async(group.capture_async)

@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.chat` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -26,6 +28,13 @@ _CHAT_COMPLETION: Endpoint[str] = Endpoint(
 class Chat:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ChatWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ChatWithRawResponse(self)
 
     def chat_completion(
         self,
@@ -70,3 +79,11 @@ class Chat:
             models.ChatRequest.model_validate({"model": model}),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ChatWithRawResponse:
+    """`Chat`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Chat) -> None:
+        self.chat_completion = raw(group.chat_completion)
+        self.chat_completion_async = raw_async(group.chat_completion_async)

@@ -10,6 +10,7 @@ from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -87,6 +88,13 @@ class Customers:
     @cached_property
     def sources(self) -> CustomersSources:
         return CustomersSources(self._config)
+
+    @cached_property
+    def with_raw_response(self) -> CustomersWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return CustomersWithRawResponse(self)
 
     def list(
         self,
@@ -406,4 +414,26 @@ class Customers:
             (customer,),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+        )
+
+
+class CustomersWithRawResponse:
+    """`Customers`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Customers) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)
+        self.create = raw(group.create)
+        self.create_async = raw_async(group.create_async)
+        self.list_2 = raw(group.list_2)
+        self.list_2_async = raw_async(group.list_2_async)
+        self.retrieve = raw(group.retrieve)
+        self.retrieve_async = raw_async(group.retrieve_async)
+        self.update = raw(group.update)
+        self.update_async = raw_async(group.update_async)
+        self.delete = raw(group.delete)
+        self.delete_async = raw_async(group.delete_async)
+        self.fetch_customer_balance = raw(group.fetch_customer_balance)
+        self.fetch_customer_balance_async = raw_async(
+            group.fetch_customer_balance_async
         )

@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.customers.sources` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -73,6 +75,13 @@ _VERIFY: Endpoint[models.Source] = Endpoint(
 class CustomersSources:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> CustomersSourcesWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return CustomersSourcesWithRawResponse(self)
 
     def list(
         self,
@@ -311,3 +320,19 @@ class CustomersSources:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class CustomersSourcesWithRawResponse:
+    """`CustomersSources`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: CustomersSources) -> None:
+        self.list = raw(group.list)
+        self.list_async = raw_async(group.list_async)
+        self.create = raw(group.create)
+        self.create_async = raw_async(group.create_async)
+        self.retrieve = raw(group.retrieve)
+        self.retrieve_async = raw_async(group.retrieve_async)
+        self.update = raw(group.update)
+        self.update_async = raw_async(group.update_async)
+        self.verify = raw(group.verify)
+        self.verify_async = raw_async(group.verify_async)

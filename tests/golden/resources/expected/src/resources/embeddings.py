@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.embeddings` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -26,6 +28,13 @@ _CREATE: Endpoint[List[float]] = Endpoint(
 class Embeddings:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> EmbeddingsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return EmbeddingsWithRawResponse(self)
 
     def create(
         self,
@@ -74,3 +83,11 @@ class Embeddings:
             models.ChatRequest.model_validate({"model": model}),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class EmbeddingsWithRawResponse:
+    """`Embeddings`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Embeddings) -> None:
+        self.create = raw(group.create)
+        self.create_async = raw_async(group.create_async)

@@ -4,12 +4,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.floating_ips` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -28,6 +30,13 @@ class FloatingIps:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> FloatingIpsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return FloatingIpsWithRawResponse(self)
 
     def list_floating_ips(
         self,
@@ -70,3 +79,11 @@ class FloatingIps:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class FloatingIpsWithRawResponse:
+    """`FloatingIps`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: FloatingIps) -> None:
+        self.list_floating_ips = raw(group.list_floating_ips)
+        self.list_floating_ips_async = raw_async(group.list_floating_ips_async)

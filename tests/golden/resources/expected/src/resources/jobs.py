@@ -3,11 +3,13 @@
 # Signatures are not evaluated when this module loads: that keeps `client.jobs` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -24,6 +26,13 @@ _CANCEL: Endpoint[None] = Endpoint(
 class Jobs:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> JobsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return JobsWithRawResponse(self)
 
     def cancel(
         self,
@@ -72,3 +81,11 @@ class Jobs:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class JobsWithRawResponse:
+    """`Jobs`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Jobs) -> None:
+        self.cancel = raw(group.cancel)
+        self.cancel_async = raw_async(group.cancel_async)

@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.models` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -26,6 +28,13 @@ _RETRIEVE_MODEL: Endpoint[models.APIEndpoint] = Endpoint(
 class Models:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ModelsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ModelsWithRawResponse(self)
 
     def retrieve_model(
         self,
@@ -70,3 +79,11 @@ class Models:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ModelsWithRawResponse:
+    """`Models`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Models) -> None:
+        self.retrieve_model = raw(group.retrieve_model)
+        self.retrieve_model_async = raw_async(group.retrieve_model_async)

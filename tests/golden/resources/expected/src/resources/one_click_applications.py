@@ -4,11 +4,13 @@
 # Signatures are not evaluated when this module loads: that keeps `client.one_click_applications` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import List, Mapping, Optional
 
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -27,6 +29,13 @@ class OneClickApplications:
 
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> OneClickApplicationsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return OneClickApplicationsWithRawResponse(self)
 
     def list_one_click_applications(
         self,
@@ -68,4 +77,14 @@ class OneClickApplications:
             (),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+        )
+
+
+class OneClickApplicationsWithRawResponse:
+    """`OneClickApplications`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: OneClickApplications) -> None:
+        self.list_one_click_applications = raw(group.list_one_click_applications)
+        self.list_one_click_applications_async = raw_async(
+            group.list_one_click_applications_async
         )

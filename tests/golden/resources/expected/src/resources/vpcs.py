@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.vpcs` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -26,6 +28,13 @@ _GET_VPC: Endpoint[models.Droplet] = Endpoint(
 class Vpcs:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> VpcsWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return VpcsWithRawResponse(self)
 
     def get_vpc(
         self,
@@ -70,3 +79,11 @@ class Vpcs:
             None,
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class VpcsWithRawResponse:
+    """`Vpcs`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Vpcs) -> None:
+        self.get_vpc = raw(group.get_vpc)
+        self.get_vpc_async = raw_async(group.get_vpc_async)

@@ -3,12 +3,14 @@
 # Signatures are not evaluated when this module loads: that keeps `client.responses` cheap.
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping, Optional, Sequence, Union
 
 from . import models
 from ._runtime import client as _client
 from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
+from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
@@ -26,6 +28,13 @@ _CREATE_RESPONSE: Endpoint[models.Response] = Endpoint(
 class Responses:
     def __init__(self, config: Config) -> None:
         self._config = config
+
+    @cached_property
+    def with_raw_response(self) -> ResponsesWithRawResponse:
+        """The same methods, each returning a RawResponse: the result (`.data`) with the HTTP
+        response's status code and headers (`.status_code`, `.headers`, `.http_response`).
+        """
+        return ResponsesWithRawResponse(self)
 
     def create_response(
         self,
@@ -76,3 +85,11 @@ class Responses:
             models.ResponseRequest.model_validate({"input": input, "parts": parts}),
             Call(retries, server_url, timeout_ms, http_headers),
         )
+
+
+class ResponsesWithRawResponse:
+    """`Responses`'s methods, each returning its result with the HTTP response."""
+
+    def __init__(self, group: Responses) -> None:
+        self.create_response = raw(group.create_response)
+        self.create_response_async = raw_async(group.create_response_async)

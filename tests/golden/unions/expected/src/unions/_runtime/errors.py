@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import httpx
@@ -30,6 +31,7 @@ class SDKError(Exception):
             raw_response.headers if raw_response is not None else httpx.Headers()
         )
         self.body = body if body is not None else _text(raw_response)
+        self.request_id = request_id(self.headers)
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -39,6 +41,8 @@ class SDKError(Exception):
             else self.body[:_BODY_SHOWN] + "..."
         )
         status = f"Status {self.status_code}. " if self.status_code else ""
+        if self.request_id:
+            status += f"Request ID: {self.request_id}. "
         return (
             f"{self.message}: {status}Body: {shown}"
             if shown
@@ -54,6 +58,19 @@ class ResponseValidationError(SDKError):
     ) -> None:
         self.cause = cause
         super().__init__(f"{message} ({_cause_summary(cause)})", raw_response)
+
+
+# Headers that carry the id a server gave a request: x-request-id, request-id, x-amzn-requestid,
+# mistral-correlation-id, x-trace-id, ...: what a support ticket asks for.
+_REQUEST_ID = re.compile(r"(?:^|-)(?:request|correlation|trace)-?id$", re.IGNORECASE)
+
+
+def request_id(headers: httpx.Headers) -> Optional[str]:
+    """The request's id, from the first response header that carries one."""
+    for name, value in headers.items():
+        if _REQUEST_ID.search(name):
+            return value
+    return None
 
 
 def _text(response: Optional[httpx.Response]) -> str:
