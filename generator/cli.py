@@ -193,7 +193,8 @@ def _report_conflicts(plans: list[Plan], force: bool) -> bool:
                 click.echo(f"  {path}", err=True)
             click.echo(f"gen never overwrites them: move them away, or list them in {ignore_file}.", err=True)
     if stopped:
-        click.echo("Nothing was written.", err=True)
+        conflicts = any(planned.conflicts for planned in plans) and not force
+        click.echo("Nothing else was written." if conflicts else "Nothing was written.", err=True)
     return stopped
 
 
