@@ -39,7 +39,7 @@ def conflict_lines(text: bytes) -> list[int]:
 
 def resolve(plan: Plan, *, store: bool) -> None:
     """Merge every edited file of `plan` that can be merged; see the module's docstring. With `store`, the generated
-    text of each clean merge goes into the repository (`--check` stores nothing)."""
+    text of each file merged or kept goes into the repository (`--check` stores nothing)."""
     git = _Git(plan.out_dir)
     for path in list(plan.edited):
         theirs = plan.generated[path]
@@ -51,7 +51,8 @@ def resolve(plan: Plan, *, store: bool) -> None:
 
 
 def _merge_one(plan: Plan, path: str, git: _Git) -> bool:
-    """Merge `path` into the plan; False (and the reason in plan.unmerged) when it cannot be merged."""
+    """Merge `path` into the plan (kept, merged, or a conflict); False, with the reason in plan.unmerged, when it
+    cannot be merged."""
     if path in plan.remove:
         plan.unmerged[path] = "no longer generated: there is no new text to merge the edits into"
         return False
