@@ -85,7 +85,9 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     is_flag=True,
     help="Write nothing; exit 1 and list the differences if out/ is not what this build would write.",
 )
-@click.option("--force", is_flag=True, help="Overwrite (or remove) generated files that were edited by hand.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite (or remove) generated files edited by hand, instead of merging the edits."
+)
 def build_command(
     path: Path,
     out_dir: Path,
