@@ -11,7 +11,7 @@ from . import __version__
 from .config import FORMATTERS, valid_package
 from .pipeline import Options, Result, run
 from .problems import BuildError, InternalError
-from .write import GENIGNORE, MANIFEST, Plan, differences, unified_diff
+from .write import GENIGNORE, MANIFEST, MERGE_SUFFIX, Plan, differences, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
 DIFF_LINES_PER_FILE = 40
@@ -21,13 +21,16 @@ BUILD_EPILOG = """\b
 Exit status:
   0  built (or, with --check, out/ is what gen would write)
   1  --check: out/ differs from what gen would write (the files are listed, with a short diff);
-     or generated files were edited by hand since the last build (see --force), or a file gen
-     did not write is in the way
+     or hand edits of generated files conflict with the new generation (the merge, with its
+     markers, is written to <file>.gen-merge), or cannot be merged (no git base; see --force),
+     or a file gen did not write is in the way
   2  bad input: one line per problem, `file#/json/pointer: message`
   3  an internal error of gen: one line naming the file and JSON pointer it was working on
      (GEN_DEBUG=1 prints the traceback too)
 
 \b
+Hand edits of generated files are merged with the new generation (git merge-file, from the text
+gen generated last time, found in the repository by the blob id the manifest records).
 Nothing is written unless every API builds and no file is in conflict. Unchanged files keep their
 mtime; files an earlier build generated and this one does not are removed; paths listed in
 out/<api>/.genignore are never written. A no-op rebuild is served from the cache
@@ -82,7 +85,9 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     is_flag=True,
     help="Write nothing; exit 1 and list the differences if out/ is not what this build would write.",
 )
-@click.option("--force", is_flag=True, help="Overwrite (or remove) generated files that were edited by hand.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite (or remove) generated files edited by hand, instead of merging the edits."
+)
 def build_command(
     path: Path,
     out_dir: Path,
@@ -113,9 +118,13 @@ def build_command(
     if _report_conflicts([result.plan for result in results], force):
         sys.exit(1)
     for result in results:
-        ignored = f", {len(result.plan.ignored)} left alone (.genignore)" if result.plan.ignored else ""
+        planned = result.plan
+        for merged, how in sorted(planned.merged.items()):
+            click.echo(f"{planned.out_dir / merged}: {how}")
+        ignored = f", {len(planned.ignored)} left alone (.genignore)" if planned.ignored else ""
+        kept = f", {len(planned.kept)} keeping hand edits" if planned.kept else ""
         count = len(result.built.files)
-        click.echo(f"{out_dir / result.built.source.name}: {count} files, {len(result.changes)} changed{ignored}")
+        click.echo(f"{out_dir / result.built.source.name}: {count} files, {len(result.changes)} changed{kept}{ignored}")
 
 
 def _internal_error(exc: Exception) -> int:
@@ -142,18 +151,37 @@ def _internal_error(exc: Exception) -> int:
 
 def _report_conflicts(plans: list[Plan], force: bool) -> bool:
     """Print every file that stops the build; True when there is one."""
+    from .merge import conflict_lines
+
     stopped = False
     for planned in plans:
         ignore_file = planned.out_dir / GENIGNORE
+        if planned.conflicts and not force:
+            stopped = True
+            click.echo(
+                f"{planned.out_dir}: hand edits conflict with the new generation; each file is left as it is, "
+                f"and its merge, with conflict markers, is written next to it as <file>{MERGE_SUFFIX}:",
+                err=True,
+            )
+            for path, text in sorted(planned.conflicts.items()):
+                lines = conflict_lines(text)
+                where = ", ".join(str(line) for line in lines)
+                noun = "conflict" if len(lines) == 1 else "conflicts"
+                click.echo(f"  {path}: {len(lines)} {noun}, {path}{MERGE_SUFFIX} line {where}", err=True)
+            click.echo(
+                f"Resolve them in each {MERGE_SUFFIX} file and run gen build again: it then replaces the file. "
+                "Or overwrite your edits with --force.",
+                err=True,
+            )
         if planned.edited and not force:
             stopped = True
             click.echo(
                 f"{planned.out_dir}: generated files were edited since the last build "
-                f"(their content no longer matches {MANIFEST}):",
+                f"(their content no longer matches {MANIFEST}), and gen cannot merge the edits:",
                 err=True,
             )
             for path in planned.edited:
-                click.echo(f"  {path}", err=True)
+                click.echo(f"  {path}: {planned.unmerged.get(path, 'edited')}", err=True)
             click.echo(
                 f"Keep the edits by listing these paths in {ignore_file}, or overwrite them with --force.", err=True
             )
@@ -167,7 +195,8 @@ def _report_conflicts(plans: list[Plan], force: bool) -> bool:
                 click.echo(f"  {path}", err=True)
             click.echo(f"gen never overwrites them: move them away, or list them in {ignore_file}.", err=True)
     if stopped:
-        click.echo("Nothing was written.", err=True)
+        conflicts = any(planned.conflicts for planned in plans) and not force
+        click.echo("Nothing else was written." if conflicts else "Nothing was written.", err=True)
     return stopped
 
 
@@ -195,7 +224,8 @@ def _report_check(results: list[Result], path: Path) -> int:
         noun = "file differs" if len(found) == 1 else "files differ"
         click.echo(f"{planned.out_dir}: {len(found)} {noun} from what `gen build` would write:")
         for difference in found:
-            click.echo(f"  {difference.status:<9}  {difference.path}")
+            note = f" ({difference.note})" if difference.note else ""
+            click.echo(f"  {difference.status:<9}  {difference.path}{note}")
         for difference in found:
             if budget <= 0:
                 left_out += 1

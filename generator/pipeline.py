@@ -59,8 +59,10 @@ class Result:
 
 
 def run(path: Path, options: Options = Options(), cache: Cache | None = None) -> list[Result]:
-    """Build every API under `path`, then write them unless `options.check` or a file in the way (an edited or
-    foreign one, see generator.write) stops the commit. Raises BuildError, having written nothing."""
+    """Build every API under `path`, merge hand edits into it (generator.merge), then write them unless
+    `options.check` or a file in the way (an edited file that did not merge, or a foreign one, see generator.write)
+    stops the commit; a merge conflict writes only its `<file>.gen-merge`. Raises BuildError, having written
+    nothing."""
     sources = discover(path)
     if options.package is not None and len(sources) > 1:
         message = f"names one SDK but {path} holds {len(sources)} APIs; set `package:` in each gen.yaml"
@@ -68,9 +70,22 @@ def run(path: Path, options: Options = Options(), cache: Cache | None = None) ->
     cache = cache if cache is not None else Cache.default()
     built = [build(source, options, cache) for source in sources]
     plans = [plan(result.files, options.out_dir / result.source.name, result.inputs) for result in built]
+    if not options.force:  # every merge is made in memory before anything is written
+        from .merge import resolve
+
+        for planned in plans:
+            if planned.edited:
+                resolve(planned, store=not options.check)
     changes: list[list[str]] = [[] for _ in plans]
-    if not options.check and not any(blocked(planned, options.force) for planned in plans):
+    if options.check:
+        return [Result(*each) for each in zip(built, plans, changes, strict=True)]
+    if not any(blocked(planned, options.force) for planned in plans):
         changes = commit_all(plans, force=options.force)
+    else:
+        from .merge import write_conflicts
+
+        for planned in plans:
+            write_conflicts(planned)  # the one thing a blocked build writes: what a conflict needs resolving
     return [Result(*each) for each in zip(built, plans, changes, strict=True)]
 
 
