@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..ir import types as t
 from .annotations import Spelling, presence
+from ..ir.naming import pascal
 from .text import py_literal
 
 # Keyword arguments every method takes; parameters of the API that clash are renamed.
@@ -44,6 +45,18 @@ class Argument:
 
 
 @dataclass(frozen=True)
+class PageView:
+    """The page class of a paginated operation: its response model, which also iterates across pages."""
+
+    class_name: str  # ListPage
+    bases: str  # the runtime's Page of the item type, then the response model
+    model: str  # the response model's name
+    item: t.Type
+    constant: str  # the module-level Paging's name
+    paging_args: tuple[str, ...]  # source of the Paging(...) arguments
+
+
+@dataclass(frozen=True)
 class OperationView:
     op: t.Operation
     constant: str  # the module-level Endpoint's name
@@ -56,6 +69,8 @@ class OperationView:
     runner: str  # call | stream
     endpoint_args: tuple[str, ...]  # source of the Endpoint(...) arguments
     docstring: str | None
+    caller: str = "_client"  # the runtime module whose `runner` makes the call
+    page: PageView | None = None
 
 
 def _argument(
@@ -210,6 +225,11 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
     if op.retry_status_codes is not None:
         endpoint_args.append(f"retry_status_codes=({''.join(py_literal(c) + ', ' for c in op.retry_status_codes)})")
     doc = _docstring(op, arguments)
+    page = None
+    if op.pagination is not None and success is not None and isinstance(success.type, t.Ref):
+        page = _page_view(op, op.pagination, success.type, spell)
+        result = returns = returns_async = page.class_name
+        endpoint_args = [f"response=lambda: {result}" if a.startswith("response=") else a for a in endpoint_args]
     return OperationView(
         op=op,
         constant=constant,
@@ -222,7 +242,32 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         runner=runner,
         endpoint_args=tuple(endpoint_args),
         docstring=doc,
+        caller="_pagination" if page is not None else "_client",
+        page=page,
     )
+
+
+def _page_view(op: t.Operation, paging: t.Pagination, model: t.Ref, spell: Spelling) -> PageView:
+    names = [p.name for p in op.parameters]
+    arguments = [py_literal(paging.kind), _steps(paging.items)]
+    if paging.param is not None:
+        arguments.append(f"param={names.index(paging.param)}")
+    if paging.size is not None:
+        arguments.append(f"size={names.index(paging.size)}")
+    if paging.kind in ("page", "offset"):
+        arguments.append(f"start={paging.start}")
+    for key in ("total", "total_pages", "has_more", "next_cursor", "next_url"):
+        steps = getattr(paging, key)
+        if steps is not None:
+            arguments.append(f"{key}={_steps(steps)}")
+    class_name = pascal(op.method_name) + "Page"
+    spell.use("pagination as _pagination")
+    bases = f"_pagination.Page[{spell(paging.item)}], {spell(model)}"
+    return PageView(class_name, bases, model.name, paging.item, f"_{op.method_name.upper()}_PAGING", tuple(arguments))
+
+
+def _steps(steps: t.Steps) -> str:
+    return f"({''.join(py_literal(s) + ', ' for s in steps)})"
 
 
 def _encoding(constructor: str, encoding: t.PartEncoding) -> str:

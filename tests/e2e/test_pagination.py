@@ -1,0 +1,71 @@
+"""Pagination of the generated Mistral SDK against the scripted socket server: `for job in
+client.fine_tuning.jobs.list(page_size=2)` goes over every job, one request per page, and stops at
+the last page; the same with `async for`, and page by page with `iter_pages()`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from mistralai import Mistral, models
+from mistralai._runtime.pagination import PaginationLoopError
+
+from .server import Connection, Request, Server, json_response
+
+JOB = {
+    "model": "open-mistral-7b",
+    "status": "QUEUED",
+    "created_at": 1700000000,
+    "modified_at": 1700000000,
+    "training_files": [],
+    "hyperparameters": {},
+    "auto_start": False,
+    "job_type": "completion",
+}
+
+
+def jobs(count: int) -> List[Dict[str, Any]]:
+    return [{**JOB, "id": f"job-{i}"} for i in range(count)]
+
+
+def paged(all_jobs: List[Dict[str, Any]], total: Optional[int] = None) -> Any:
+    """A handler that answers one page of `all_jobs` as the API does (`page` from 0, `page_size`)."""
+
+    def handler(conn: Connection, request: Request) -> bool:
+        query = parse_qs(urlsplit(request.path).query)
+        page = int(query.get("page", ["0"])[0])
+        size = int(query.get("page_size", ["100"])[0])
+        data = all_jobs[page * size : (page + 1) * size]
+        count = len(all_jobs) if total is None else total
+        return json_response({"object": "list", "data": data, "total": count})(conn, request)
+
+    return handler
+
+
+def queries(server: Server) -> List[Dict[str, List[str]]]:
+    return [parse_qs(urlsplit(r.path).query) for r in server.requests]
+
+
+def test_for_loop_yields_every_job_in_three_requests(server: Server) -> None:
+    server.enqueue(*[paged(jobs(5))] * 3)
+    with Mistral(api_key="sk", server_url=server.url) as client:
+        ids = [job.id for job in client.fine_tuning.jobs.list(page_size=2)]
+    assert ids == [f"job-{i}" for i in range(5)]
+    assert len(server.requests) == 3
+    assert [q.get("page") for q in queries(server)] == [None, ["1"], ["2"]]
+    assert all(q["page_size"] == ["2"] for q in queries(server))
+
+
+def test_async_for_yields_every_job_in_three_requests(server: Server) -> None:
+    server.enqueue(*[paged(jobs(5))] * 3)
+
+    async def main() -> List[str]:
+        async with Mistral(api_key="sk", server_url=server.url) as client:
+            page = await client.fine_tuning.jobs.list_async(page_size=2)
+            return [job.id async for job in page]
+
+    assert asyncio.run(main()) == [f"job-{i}" for i in range(5)]
+    assert len(server.requests) == 3
