@@ -69,3 +69,40 @@ def test_async_for_yields_every_job_in_three_requests(server: Server) -> None:
 
     assert asyncio.run(main()) == [f"job-{i}" for i in range(5)]
     assert len(server.requests) == 3
+
+
+def test_iter_pages_goes_page_by_page_and_each_page_is_the_response_model(server: Server) -> None:
+    server.enqueue(*[paged(jobs(5))] * 3)
+    with Mistral(api_key="sk", server_url=server.url) as client:
+        first = client.fine_tuning.jobs.list(page_size=2)
+        assert isinstance(first, models.JobsOut) and first.total == 5 and len(server.requests) == 1
+        sizes = [len(page.data) for page in first.iter_pages()]
+    assert sizes == [2, 2, 1] and len(server.requests) == 3
+
+
+def test_empty_list_is_one_request(server: Server) -> None:
+    server.enqueue(paged([]))
+    with Mistral(api_key="sk", server_url=server.url) as client:
+        assert list(client.fine_tuning.jobs.list()) == []
+    assert len(server.requests) == 1
+
+
+def test_next_request_reuses_the_call_s_arguments_and_options(server: Server) -> None:
+    server.enqueue(*[paged(jobs(3))] * 2)
+    with Mistral(api_key="sk", server_url="http://127.0.0.1:9") as client:
+        page = client.fine_tuning.jobs.list(
+            page=0, page_size=2, model="m", server_url=server.url, http_headers={"x-trace": "t1"}
+        )
+        assert len(list(page)) == 3
+    assert [q["page"] for q in queries(server)] == [["0"], ["1"]]
+    assert all(q["model"] == ["m"] for q in queries(server))
+    assert all(r.header("x-trace") == "t1" for r in server.requests)
+
+
+def test_a_page_the_server_repeats_raises(server: Server) -> None:
+    # The server ignores `page` and gives no total that could end the list.
+    server.enqueue(*[json_response({"object": "list", "data": jobs(2), "total": 99})] * 2)
+    with Mistral(api_key="sk", server_url=server.url) as client:
+        with pytest.raises(PaginationLoopError, match="same page twice"):
+            list(client.fine_tuning.jobs.list(page_size=2))
+    assert len(server.requests) == 2
