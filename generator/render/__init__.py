@@ -80,6 +80,7 @@ _PACKAGE_OWN = (
     ("SDKError", "._runtime.errors"),
     ("HookContext", "._runtime.hooks"),
     ("Hooks", "._runtime.hooks"),
+    ("PaginationLoopError", "._runtime.pagination"),
     ("BackoffStrategy", "._runtime.retries"),
     ("RetryConfig", "._runtime.retries"),
     ("EventStream", "._runtime.sse"),

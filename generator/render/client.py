@@ -54,6 +54,7 @@ class PageView:
     item: t.Type
     constant: str  # the module-level Paging's name
     paging_args: tuple[str, ...]  # source of the Paging(...) arguments
+    paging: t.Pagination
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,8 @@ def _page_view(op: t.Operation, paging: t.Pagination, model: t.Ref, spell: Spell
     class_name = pascal(op.method_name) + "Page"
     spell.use("pagination as _pagination")
     bases = f"_pagination.Page[{spell(paging.item)}], {spell(model)}"
-    return PageView(class_name, bases, model.name, paging.item, f"_{op.method_name.upper()}_PAGING", tuple(arguments))
+    constant = f"_{op.method_name.upper()}_PAGING"
+    return PageView(class_name, bases, model.name, paging.item, constant, tuple(arguments), paging)
 
 
 def _steps(steps: t.Steps) -> str:
@@ -360,6 +362,8 @@ def operation_doc(
     call = f"    res = {call_path}(\n" + "\n".join(args) + "\n    )" if args else f"    res = {call_path}()"
     if view.runner == "stream":
         use = "\n\n    with res as event_stream:\n        for event in event_stream:\n            print(event, flush=True)"
+    elif view.page is not None:
+        use = "\n\n    for item in res:  # every item, this page's then the next pages' (one request each)\n        print(item)"
     elif view.returns == "None":
         use = ""
     elif view.returns == "httpx.Response":
@@ -370,6 +374,13 @@ def operation_doc(
     success = next((r for r in op.responses if r.status.startswith("2")), None)
     if view.runner == "stream" and success is not None and isinstance(success.type, t.Ref):
         response = f"**EventStream[[models.{success.type.name}](../../models/{success.type.module}.md)]**: iterate it (or use it in `with`) to get the events as they arrive."
+    elif view.page is not None and success is not None and isinstance(success.type, t.Ref):
+        response = (
+            f"**{view.page.class_name}**: the first page, a [models.{success.type.name}](../../models/{success.type.module}.md) "
+            f"that also iterates over the items of every page (`for item in res`, `async for item in res`), "
+            f"asking for each next page only when the items before it have been used; `res.iter_pages()` "
+            f"(`res.iter_pages_async()`) goes page by page. {_stops(view.page.paging)}"
+        )
     elif success is not None and isinstance(success.type, t.Ref) and view.returns != "httpx.Response":
         response = f"**[models.{success.type.name}](../../models/{success.type.module}.md)**"
     elif view.returns == "httpx.Response":
@@ -410,6 +421,9 @@ class ReadmeView:
     timeout_doc: str  # gen.yaml's default timeout, in words
     simplest: OperationDoc | None  # a call that needs no argument, to show a client at work
     upload: OperationDoc | None  # the first operation taking a file
+    paged: OperationDoc | None = None  # the first paginated operation
+    paged_async: str | None = None  # a code block: its items with `async for`
+    paged_names: tuple[str, ...] = ()  # `group.method` of every paginated operation
 
 
 class GroupDocs:
@@ -467,13 +481,7 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
                 "with res as event_stream:\n        for event",
                 "async with res as event_stream:\n        async for event",
             )
-        lines = ["import asyncio"] + code.split("\n")
-        body_start = next(i for i, line in enumerate(lines) if line.startswith("async with"))
-        inner = ["async def main() -> None:"] + ["    " + line if line else line for line in lines[body_start:]]
-        head = lines[:body_start]
-        while head and not head[-1]:
-            head.pop()
-        async_example = markdown.code_block("\n".join(head + ["", ""] + inner + ["", "", "asyncio.run(main())"]))
+        async_example = markdown.code_block(_in_main(code))
     errors = [
         r.type.name
         for op in api.operations
@@ -485,6 +493,14 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
 
     simplest = next((d for d in plain if not any(a.required for a in d.view.arguments)), None)
     upload = next((d for d in docs if any(_takes_file(a.type) for a in d.view.arguments)), None)
+    paged = next((d for d in docs if d.view.page is not None), None)
+    paged_async = None
+    if paged is not None:
+        code = paged.example.split("\n", 1)[1].rsplit("\n", 1)[0]
+        method = paged.view.op.method_name
+        code = code.replace(f"with {api.sdk_class}(", f"async with {api.sdk_class}(")
+        code = code.replace(f".{method}(", f".{method}_async(", 1).replace("res = client.", "res = await client.")
+        paged_async = markdown.code_block(_in_main(code.replace("for item in res", "async for item in res")))
     return ReadmeView(
         quick,
         streaming,
@@ -495,7 +511,46 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
         timeout_doc(api),
         simplest,
         upload,
+        paged,
+        paged_async,
+        tuple(".".join(g.path) + "." + d.view.op.method_name for g, ds in groups for d in ds if d.view.page),
     )
+
+
+def _in_main(code: str) -> str:
+    """An example that starts `async with`, run by `asyncio.run(main())`."""
+    lines = ["import asyncio"] + code.split("\n")
+    body_start = next(i for i, line in enumerate(lines) if line.startswith("async with"))
+    inner = ["async def main() -> None:"] + ["    " + line if line else line for line in lines[body_start:]]
+    head = lines[:body_start]
+    while head and not head[-1]:
+        head.pop()
+    return "\n".join(head + ["", ""] + inner + ["", "", "asyncio.run(main())"])
+
+
+def _stops(paging: t.Pagination) -> str:
+    """How the pages of an operation follow each other and end, in a sentence or two for its docs."""
+    param = f"`{paging.param}`"
+    if paging.kind == "page":
+        how = f"Each next page asks for {param} + 1"
+    elif paging.kind == "offset":
+        how = f"Each next page moves {param} on by the items received"
+    elif paging.kind == "cursor":
+        how = f"Each next page sends the cursor the page before gave as {param}"
+    else:
+        how = "Each next page is fetched from the link the page before gave" + (
+            "" if paging.next_url is not None else " in its `Link` header (rel=\"next\")"
+        )
+    ends = ["a page without items"]
+    if paging.total is not None or paging.total_pages is not None:
+        ends.append("the page that reaches the total")
+    if paging.has_more is not None:
+        ends.append("a page whose has-more flag is false")
+    if paging.kind == "cursor":
+        ends.append("a page without a next cursor")
+    if paging.kind == "url":
+        ends.append("a page without a next link")
+    return f"{how}, with the call's other arguments and options; the last page is {', or '.join(ends)}."
 
 
 def _takes_file(typ: t.Type) -> bool:

@@ -5,6 +5,9 @@ the last page; the same with `async for`, and page by page with `iter_pages()`."
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 from urllib.parse import parse_qs, urlsplit
 
@@ -106,3 +109,69 @@ def test_a_page_the_server_repeats_raises(server: Server) -> None:
         with pytest.raises(PaginationLoopError, match="same page twice"):
             list(client.fine_tuning.jobs.list(page_size=2))
     assert len(server.requests) == 2
+
+
+ITERATION_FORMS = """\
+from mistralai import Mistral, models
+
+client = Mistral(api_key="k", server_url="http://127.0.0.1:1")
+page = client.fine_tuning.jobs.list(page_size=2)
+as_before: models.JobsOut = page
+total: int = page.total
+for job in page:
+    reveal_type(job)  # expect: JOB
+for each in page.iter_pages():
+    reveal_type(each)  # expect: PAGE
+for item in client.files.list():
+    reveal_type(item)  # expect: FILE
+
+
+async def main() -> None:
+    first = await client.batch.jobs.list_async(page_size=2)
+    async for batch_job in first:
+        reveal_type(batch_job)  # expect: BATCH_JOB
+    async for later in first.iter_pages_async():
+        reveal_type(later)  # expect: BATCH_PAGE
+    wrong: str = job  # the one mistake: a job is not a str
+"""
+REVEALED = {
+    "JOB": "mistralai.models.jobout.JobOut",
+    "PAGE": "mistralai.fine_tuning_jobs.ListPage",
+    "FILE": "mistralai.models.fileschema.FileSchema",
+    "BATCH_JOB": "mistralai.models.batchjobout.BatchJobOut",
+    "BATCH_PAGE": "mistralai.batch_jobs.ListPage",
+}
+
+
+def test_iteration_forms_type_check_under_mypy_strict(tmp_path: Path, sdk_src: Path) -> None:
+    (tmp_path / "forms.py").write_text(ITERATION_FORMS)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--no-color-output",
+            "--no-error-summary",
+            "--hide-error-context",
+            "forms.py",
+        ],
+        cwd=tmp_path,
+        env={"MYPYPATH": str(sdk_src), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = done.stdout.splitlines()
+    expected = {
+        n: f'forms.py:{n}: note: Revealed type is "{REVEALED[line.rsplit("# expect: ", 1)[1]]}"'
+        for n, line in enumerate(ITERATION_FORMS.splitlines(), 1)
+        if "# expect: " in line
+    }
+    assert sorted(line for line in lines if "Revealed type" in line) == sorted(expected.values()), done.stdout
+    errors = [line for line in lines if ": error:" in line]
+    mistake = ITERATION_FORMS.splitlines().index("    wrong: str = job  # the one mistake: a job is not a str") + 1
+    assert len(errors) == 1 and errors[0].startswith(f"forms.py:{mistake}: error:"), done.stdout

@@ -14,6 +14,7 @@ from ._runtime.errors import ResponseValidationError as ResponseValidationError
 from ._runtime.errors import SDKError as SDKError
 from ._runtime.hooks import HookContext as HookContext
 from ._runtime.hooks import Hooks as Hooks
+from ._runtime.pagination import PaginationLoopError as PaginationLoopError
 from ._runtime.retries import BackoffStrategy as BackoffStrategy
 from ._runtime.retries import RetryConfig as RetryConfig
 from ._runtime.sse import EventStream as EventStream
@@ -63,6 +64,7 @@ __all__ = [
     "SDKError",
     "HookContext",
     "Hooks",
+    "PaginationLoopError",
     "BackoffStrategy",
     "RetryConfig",
     "EventStream",
