@@ -79,7 +79,7 @@ def _from_extension(
         return None
     kind = ext.get("type")
     inputs: dict[str, str] = {}
-    raw_inputs = ext.get("inputs") if isinstance(ext.get("inputs"), list) else []
+    raw_inputs: list[Any] = ext["inputs"] if isinstance(ext.get("inputs"), list) else []
     for i, entry in enumerate(raw_inputs):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             warn(f"{ptr}/inputs/{i}", "ignored: an input needs a `name`")
@@ -92,7 +92,7 @@ def _from_extension(
             warn(f"{ptr}/inputs/{i}/name", f"ignored: the operation has no parameter {entry['name']!r}")
             continue
         inputs[str(entry.get("type"))] = param.name
-    outputs = ext.get("outputs") if isinstance(ext.get("outputs"), dict) else {}
+    outputs: dict[str, Any] = ext["outputs"] if isinstance(ext.get("outputs"), dict) else {}
 
     def output(key: str) -> t.Steps | None:
         if key not in outputs:
@@ -208,7 +208,13 @@ def _detect(
         size = param(_PAGE_SIZE)
         start = page.default if page.default is not None else 1
         return t.Pagination(
-            "page", param=page.name, size=size and size.name, start=start, total=total, total_pages=total_pages, **common
+            "page",
+            param=page.name,
+            size=size.name if size else None,
+            start=start,
+            total=total,
+            total_pages=total_pages,
+            **common,
         )
     limit = param(_LIMIT)
     if offset is not None and limit is not None:
@@ -226,7 +232,12 @@ def _detect(
         if next_cursor is not None:
             size = param(_LIMIT)
             return t.Pagination(
-                "cursor", param=cursor.name, size=size and size.name, has_more=has_more, next_cursor=next_cursor, **common
+                "cursor",
+                param=cursor.name,
+                size=size.name if size else None,
+                has_more=has_more,
+                next_cursor=next_cursor,
+                **common,
             )
     if _declares_link(raw):
         return t.Pagination("url", **common)

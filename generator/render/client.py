@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import types as t
-from .annotations import Spelling, presence
 from ..ir.naming import pascal
+from .annotations import Spelling, presence
 from .text import py_literal
 
 # Keyword arguments every method takes; parameters of the API that clash are renamed.
@@ -539,7 +539,7 @@ def _stops(paging: t.Pagination) -> str:
         how = f"Each next page sends the cursor the page before gave as {param}"
     else:
         how = "Each next page is fetched from the link the page before gave" + (
-            "" if paging.next_url is not None else " in its `Link` header (rel=\"next\")"
+            "" if paging.next_url is not None else ' in its `Link` header (rel="next")'
         )
     ends = ["a page without items"]
     if paging.total is not None or paging.total_pages is not None:
