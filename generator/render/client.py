@@ -103,7 +103,6 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
     for name in (
         "Endpoint",
         "Call",
-        "client as _client",
         "Optional",
         "Mapping",
         "OptionalNullable",
@@ -231,6 +230,8 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         page = _page_view(op, op.pagination, success.type, spell)
         result = returns = returns_async = page.class_name
         endpoint_args = [f"response=lambda: {result}" if a.startswith("response=") else a for a in endpoint_args]
+    else:
+        spell.use("client as _client")  # a group of paginated operations only calls through _pagination
     return OperationView(
         op=op,
         constant=constant,

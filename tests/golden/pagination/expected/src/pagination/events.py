@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Mapping, Optional
 
 from . import models
-from ._runtime import client as _client, pagination as _pagination
+from ._runtime import pagination as _pagination
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.retries import RetryConfig
