@@ -24,8 +24,10 @@ def _list_op(params: list[dict[str, Any]], props: dict[str, Any], **extra: Any) 
     }
 
 
-def _paging(tmp_path: Path, op: dict[str, Any], method: str = "get") -> tuple[t.Pagination | None, list[str]]:
-    doc = {
+def _paging(
+    tmp_path: Path, op: dict[str, Any], method: str = "get", responses: Any = None
+) -> tuple[t.Pagination | None, list[str]]:
+    doc: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {"title": "T", "version": "1"},
         "paths": {"/things": {method: op}},
@@ -33,6 +35,8 @@ def _paging(tmp_path: Path, op: dict[str, Any], method: str = "get") -> tuple[t.
             "schemas": {"Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}
         },
     }
+    if responses is not None:
+        doc["components"]["responses"] = responses
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
     api, warnings = build_ir(load(tmp_path / "openapi.yaml"), load_config(None, "a"))
     return api.operations[0].pagination, [f"{w.pointer}: {w.message}" for w in warnings]
@@ -46,7 +50,9 @@ THINGS = {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}
 
 
 def test_page_with_a_total(tmp_path: Path) -> None:
-    paging, _ = _paging(tmp_path, _list_op([q("page", default=0), q("page_size")], {"data": THINGS, "total": {"type": "integer"}}))
+    paging, _ = _paging(
+        tmp_path, _list_op([q("page", default=0), q("page_size")], {"data": THINGS, "total": {"type": "integer"}})
+    )
     assert paging is not None
     assert (paging.kind, paging.param, paging.size, paging.start, paging.items, paging.total) == (
         "page", "page", "page_size", 0, ("data",), ("total",)
@@ -80,6 +86,11 @@ def test_link_header_and_not_a_post(tmp_path: Path) -> None:
     op["responses"]["200"]["headers"] = {"Link": {"schema": {"type": "string"}}}
     paging, _ = _paging(tmp_path, op)
     assert paging is not None and paging.kind == "url" and paging.next_url is None
+    # The same response through a $ref.
+    listed = op["responses"]["200"]
+    op["responses"]["200"] = {"$ref": "#/components/responses/Listed"}
+    paging, _ = _paging(tmp_path, op, responses={"Listed": listed})
+    assert paging is not None and paging.kind == "url"
     assert _paging(tmp_path, _list_op([q("offset"), q("limit")], {"data": THINGS}), method="post")[0] is None
 
 
@@ -114,4 +125,7 @@ def test_mistakes_in_the_extension_are_warnings_and_leave_the_operation_unpagina
     assert f"{ptr}/inputs/0/name: ignored: the operation has no parameter 'nope'" in warnings
     assert f"{ptr}/inputs: ignored: cursor needs an input of type cursor" in warnings
     op["x-speakeasy-pagination"] = {"type": "keyset"}
-    assert _paging(tmp_path, op) == (None, [f"{ptr}/type: ignored: unknown pagination type 'keyset' (offsetLimit, cursor or url)"])
+    assert _paging(tmp_path, op) == (
+        None,
+        [f"{ptr}/type: ignored: unknown pagination type 'keyset' (offsetLimit, cursor or url)"],
+    )

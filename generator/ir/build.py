@@ -43,7 +43,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
     operations = errors_from_bodies(declarations, operations, used_elsewhere, schemas.namer)
     _files_in_multipart(declarations, operations)
     operations = [
-        replace(op, pagination=paginate(op, raw, ptr, declarations, schemas.warn))
+        replace(op, pagination=paginate(op, raw, ptr, declarations, schemas.warn, schemas.deref))
         for op, (raw, ptr) in zip(operations, builder.sources, strict=True)
     ]
     sent = _reachable(declarations, _request_types(operations))

@@ -35,10 +35,16 @@ _PAGE_METHODS = frozenset(("iter_pages", "iter_pages_async"))
 _STEP = re.compile(r"\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[['\"]([^'\"]+)['\"]\]")
 
 Warn = Callable[[str, str], None]
+Deref = Callable[[Any, str], "tuple[Any, str]"]  # follows a `$ref` (SchemaConverter.deref)
 
 
 def paginate(
-    op: t.Operation, raw: dict[str, Any], ptr: str, declarations: dict[str, t.Declaration], warn: Warn
+    op: t.Operation,
+    raw: dict[str, Any],
+    ptr: str,
+    declarations: dict[str, t.Declaration],
+    warn: Warn,
+    deref: Deref,
 ) -> t.Pagination | None:
     """The pagination of one operation, or None; `raw` is the operation object of the spec, at `ptr`."""
     ext = raw.get("x-speakeasy-pagination")
@@ -54,7 +60,7 @@ def paginate(
         return None
     if ext is not None:
         return _from_extension(ext, ext_ptr, op, model, declarations, warn)
-    return _detect(op, raw, model, declarations)
+    return _detect(op, _declares_link(raw, ptr, deref), model, declarations)
 
 
 def _page_model(op: t.Operation, declarations: dict[str, t.Declaration]) -> t.Model | None:
@@ -181,9 +187,7 @@ def _json_path(expr: Any, model: t.Model, declarations: dict[str, t.Declaration]
 # ---------------------------------------------------------------- recognised shapes
 
 
-def _detect(
-    op: t.Operation, raw: dict[str, Any], model: t.Model, declarations: dict[str, t.Declaration]
-) -> t.Pagination | None:
+def _detect(op: t.Operation, link: bool, model: t.Model, declarations: dict[str, t.Declaration]) -> t.Pagination | None:
     if op.http_method != "GET":
         return None
     items = _items(model)
@@ -239,7 +243,7 @@ def _detect(
                 next_cursor=next_cursor,
                 **common,
             )
-    if _declares_link(raw):
+    if link:
         return t.Pagination("url", **common)
     return None
 
@@ -266,12 +270,16 @@ def _named_field(model: t.Model, names: Iterable[str], kind: str) -> t.Steps | N
     return None
 
 
-def _declares_link(raw: dict[str, Any]) -> bool:
+def _declares_link(raw: dict[str, Any], ptr: str, deref: Deref) -> bool:
+    """A success response of the operation declares a `Link` header."""
     responses = raw.get("responses")
     for status, response in responses.items() if isinstance(responses, dict) else ():
-        if str(status).startswith("2") and isinstance(response, dict) and isinstance(response.get("headers"), dict):
-            if any(str(name).lower() == "link" for name in response["headers"]):
-                return True
+        if not str(status).startswith("2"):
+            continue
+        response, _ = deref(response, f"{ptr}/responses/{status}")
+        headers = response.get("headers") if isinstance(response, dict) else None
+        if isinstance(headers, dict) and any(str(name).lower() == "link" for name in headers):
+            return True
     return False
 
 

@@ -6,6 +6,8 @@ raises instead of looping when the server repeats a cursor or a link."""
 from __future__ import annotations
 
 import asyncio
+import copy
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -165,5 +167,16 @@ def test_the_page_is_the_response_model_and_iterates_pages(server: Server, pagin
     page = client.pets.list_pets(per_page=2)
     assert isinstance(page, pagination.models.PetPage) and page.total == 3 and len(page.data) == 2
     assert page.model_dump() == {"data": pets[:2], "total": 3}
+    # Equal to the response model with the same data, either way round, as before it paged.
+    same = pagination.models.PetPage.model_validate({"data": pets[:2], "total": 3})
+    assert page == same and same == page and page != pagination.models.PetPage(data=[], total=3)
+    copied = copy.deepcopy(page)  # the SDK's clients are shared, not copied
+    assert copied == page and pickle.loads(pickle.dumps(page)) == page
     assert [[p.id for p in each.data] for each in page.iter_pages()] == [["0", "1"], ["2"]]
     assert len(server.requests) == 2
+
+
+def test_a_page_built_by_hand_iterates_over_its_own_items(server: Server, pagination: ModuleType) -> None:
+    page = pagination.pets.ListPetsPage(data=[{"id": "1", "name": "a"}], total=9)
+    assert [p.id for p in page] == ["1"] and [len(p.data) for p in page.iter_pages()] == [1]
+    assert not server.requests

@@ -153,6 +153,17 @@ class Page(BaseModel, Generic[I]):
         for page in self.iter_pages():
             yield from _items(page)
 
+    def __eq__(self, other: object) -> bool:
+        # A page equals an instance of its response model with the same data, as the response model
+        # did before it paged: the way to the next page is not part of its value.
+        model = _response_model(type(self))
+        if not isinstance(other, BaseModel) or not isinstance(other, model):
+            return NotImplemented
+        return bool(
+            self.__dict__ == other.__dict__
+            and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
     def iter_pages(self) -> Iterator[Self]:
         """This page, then each next one, one request each, until the last."""
         page: Optional[Self] = self
@@ -353,6 +364,14 @@ def _key(value: Any) -> Any:
     except TypeError:
         return repr(value)
     return value
+
+
+def _response_model(cls: type) -> type:
+    """The response model a page class extends: the first model of its bases that is not a Page."""
+    for base in cls.__mro__:
+        if issubclass(base, BaseModel) and not issubclass(base, Page):
+            return base
+    return cls
 
 
 def _items(page: Any) -> List[Any]:
