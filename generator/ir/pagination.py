@@ -5,9 +5,11 @@ shapes most APIs use, by the names of the parameters and of the response's field
 
 - page: a page number (`page`) with a total of items (`total`) or of pages (`total_pages`);
 - offset: `offset` with `limit`;
-- cursor: `after`, `starting_after`, `cursor` or `page_token`, with a next-cursor field (`next_cursor`, ...), or a
-  has-more flag (`has_more`) and items that have an `id` (the last item's id is the next cursor);
-- url: a `Link` response header (RFC 8288 rel="next").
+- cursor: `after`, `starting_after`, `cursor`, `page_token` or `marker`, with a next-cursor field (`next_cursor`,
+  `next_marker`, ...), or a has-more flag (`has_more`) and items that have an `id` (the last item's id is the next
+  cursor);
+- url: a next-page URL field (`next_page_url`, `next_page_uri`, `next_url`), or a `Link` response header (RFC 8288
+  rel="next").
 
 Each needs a JSON object response with a list of items in it. Anything else is not paginated: the operation stays
 what it was, never something half-paginated.
@@ -25,11 +27,20 @@ _PAGE = ("page", "page_number", "pageNumber")
 _PAGE_SIZE = ("page_size", "per_page", "pageSize", "perPage", "size", "limit")
 _OFFSET = ("offset",)
 _LIMIT = ("limit", "page_size", "pageSize", "per_page", "perPage")
-_CURSOR = ("after", "starting_after", "cursor", "page_token", "pageToken", "next_token", "nextToken")
+_CURSOR = ("after", "starting_after", "cursor", "page_token", "pageToken", "next_token", "nextToken", "marker")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 _TOTAL_PAGES = ("total_pages", "totalPages", "num_pages", "numPages", "page_count", "pageCount")
 _HAS_MORE = ("has_more", "hasMore", "has_next", "hasNext")
-_NEXT_CURSOR = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken")
+_NEXT_CURSOR = (
+    "next_cursor",
+    "nextCursor",
+    "next_page_token",
+    "nextPageToken",
+    "next_token",
+    "nextToken",
+    "next_marker",
+)
+_NEXT_URL = ("next_page_url", "next_page_uri", "nextPageUrl", "next_url", "nextUrl")
 # What the SDK's page class adds to the response model: a field of the same name would hide it.
 _PAGE_METHODS = frozenset(("iter_pages", "iter_pages_async"))
 _STEP = re.compile(r"\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[['\"]([^'\"]+)['\"]\]")
@@ -243,8 +254,9 @@ def _detect(op: t.Operation, link: bool, model: t.Model, declarations: dict[str,
                 next_cursor=next_cursor,
                 **common,
             )
-    if link:
-        return t.Pagination("url", **common)
+    next_url = field(_NEXT_URL, "str")
+    if link or next_url is not None:
+        return t.Pagination("url", next_url=next_url, **common)
     return None
 
 

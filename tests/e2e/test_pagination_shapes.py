@@ -140,6 +140,17 @@ def test_link_header(server: Server, pagination: ModuleType, mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_next_page_uri_in_the_body(server: Server, pagination: ModuleType, mode: str) -> None:
+    server.enqueue(
+        json_response({"invoices": [{"id": "i1"}], "next_page_uri": "/v1/invoices?PageSize=1&PageToken=t2"}),
+        json_response({"invoices": [{"id": "i2"}], "next_page_uri": None}),
+    )
+    client = pagination.Pagination(server_url=server.url)
+    assert collect(mode, client, "invoices", "list_invoices", "id", page_size=1) == ["i1", "i2"]
+    assert [r.path for r in server.requests] == ["/v1/invoices?PageSize=1", "/v1/invoices?PageSize=1&PageToken=t2"]
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_a_repeated_link_raises(server: Server, pagination: ModuleType, mode: str) -> None:
     link = '</v1/repos?page=2>; rel="next"'
     server.enqueue(*[json_response({"repos": [{"name": "a"}]}, headers={"Link": link})] * 3)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
         ListCustomersResponseTypedDict as ListCustomersResponseTypedDict,
         ListEventsResponse as ListEventsResponse,
         ListEventsResponseTypedDict as ListEventsResponseTypedDict,
+        ListInvoicesResponse as ListInvoicesResponse,
+        ListInvoicesResponseTypedDict as ListInvoicesResponseTypedDict,
         ListOrdersResponse as ListOrdersResponse,
         ListOrdersResponseTypedDict as ListOrdersResponseTypedDict,
         ListOrdersResponseResult as ListOrdersResponseResult,

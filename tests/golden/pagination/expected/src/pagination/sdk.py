@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from . import customers as _customers_group
     from . import events as _events_group
     from . import repos as _repos_group
+    from . import invoices as _invoices_group
     from . import orders as _orders_group
 else:
     # What the annotations mean at runtime (typing.get_type_hints), at no import cost: types.py's
@@ -64,6 +65,7 @@ else:
     _customers_group = _load_lazily("customers")
     _events_group = _load_lazily("events")
     _repos_group = _load_lazily("repos")
+    _invoices_group = _load_lazily("invoices")
     _orders_group = _load_lazily("orders")
 
 SERVER_URL = "https://pages.example.com"
@@ -75,7 +77,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0)
 class Pagination:
     """Golden pagination (API version 1.0.0)
 
-    One list operation per pagination shape gen knows: a page number with a total, an offset and a limit, a cursor taken from the last item's id while `has_more` holds, a next-cursor field, a `Link` header, and an operation the x-speakeasy-pagination extension describes.
+    One list operation per pagination shape gen knows: a page number with a total, an offset and a limit, a cursor taken from the last item's id while `has_more` holds, a next-cursor field, a `Link` header, a next page's URI in the body, and an operation the x-speakeasy-pagination extension describes.
     """
 
     def __init__(
@@ -157,6 +159,13 @@ class Pagination:
         from .repos import Repos
 
         return Repos(self._config)
+
+    @cached_property
+    def invoices(self) -> _invoices_group.Invoices:
+        """Operations of the invoices group."""
+        from .invoices import Invoices
+
+        return Invoices(self._config)
 
     @cached_property
     def orders(self) -> _orders_group.Orders:

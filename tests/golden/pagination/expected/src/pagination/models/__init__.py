@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from .listeventsresponse import (
         ListEventsResponseTypedDict as ListEventsResponseTypedDict,
     )
+    from .listinvoicesresponse import ListInvoicesResponse as ListInvoicesResponse
+    from .listinvoicesresponse import (
+        ListInvoicesResponseTypedDict as ListInvoicesResponseTypedDict,
+    )
     from .listordersresponse import ListOrdersResponse as ListOrdersResponse
     from .listordersresponse import (
         ListOrdersResponseTypedDict as ListOrdersResponseTypedDict,
@@ -67,6 +71,8 @@ _EXPORTS: Dict[str, str] = {
     "ListCustomersResponseTypedDict": ".listcustomersresponse",
     "ListEventsResponse": ".listeventsresponse",
     "ListEventsResponseTypedDict": ".listeventsresponse",
+    "ListInvoicesResponse": ".listinvoicesresponse",
+    "ListInvoicesResponseTypedDict": ".listinvoicesresponse",
     "ListOrdersResponse": ".listordersresponse",
     "ListOrdersResponseTypedDict": ".listordersresponse",
     "ListOrdersResponseResult": ".listordersresponseresult",
