@@ -314,7 +314,7 @@ components:
     model = (tmp_path / "out" / "t" / "src" / "t" / "models" / "a.py").read_text(encoding="utf-8")
     for annotation in (
         "b: OptionalNullable[List[Any]] = UNSET",
-        "d: Optional[float] = None",
+        "d: Optional[Number] = None",
         "e: Optional[Dict[str, Any]] = None",
         "f: Optional[List[int]] = None",
         "h: Optional[Any] = None",

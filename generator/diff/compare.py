@@ -53,7 +53,7 @@ class Change:
 def spell(typ: t.Type | None) -> str:
     """A type as the SDK's annotations spell it, declarations by their bare names (without Optional: presence is
     reported on its own); None for no body."""
-    return "None" if typ is None else Spelling()(typ)
+    return "None" if typ is None else Spelling(docs=True)(typ)
 
 
 def code_span(text: object) -> str:

@@ -15,7 +15,7 @@ _RESERVED_MODULES = frozenset({"models", "sdk", "errors", "utils", "types", "htt
 _RESERVED_CLASSES = frozenset(
     """
     Any Call Callable Config Dict Endpoint EventStream EventStreamAsync File FileTypedDict Hooks List
-    Literal Mapping Nullable Optional OptionalNullable Param RetryConfig Scheme Tuple Type
+    Literal Mapping Nullable Number Optional OptionalNullable Param RetryConfig Scheme Tuple Type
     TracebackType Union None True False
     """.split()
 )

@@ -47,7 +47,7 @@ _SOURCES = {
     "RetryConfig": "._runtime.retries",
     **dict.fromkeys(("raw", "raw_async"), "._runtime.raw"),
     **dict.fromkeys(("EventStream", "EventStreamAsync"), "._runtime.sse"),
-    **dict.fromkeys(("UNSET", "Nullable", "OptionalNullable", "BaseModel"), "._runtime.types"),
+    **dict.fromkeys(("UNSET", "Nullable", "Number", "OptionalNullable", "BaseModel"), "._runtime.types"),
     **dict.fromkeys(("OpenStrEnum", "OpenIntEnum", "UnknownVariant", "UNKNOWN_TAG", "discriminate"), "._runtime.types"),
 }
 _MODULES = {"httpx"}  # imported whole
@@ -119,6 +119,8 @@ class Spelling:
         annotation is evaluated.
     cycle: the names of the declarations in home's import cycle: referred to through a module imported after the
         definitions (`late`), quoted too.
+    docs: spelled for readers (the docs, the diff report): a `type: number` is `float`, what type checkers see; code
+        spells it as the runtime's `Number`, which keeps an int an int on the wire.
     """
 
     def __init__(
@@ -128,11 +130,13 @@ class Spelling:
         qualified: bool = False,
         home: str | None = None,
         cycle: Collection[str] = (),
+        docs: bool = False,
     ) -> None:
         self.declarations = declarations or {}
         self.qualified = qualified
         self.home = home
         self.cycle = cycle
+        self.docs = docs
         self.root = "." if qualified else ".."  # the package's top, relative to the module
         self.imports = Imports()
         self.late: set[str] = set()  # modules of home's cycle, imported after the definitions
@@ -157,6 +161,8 @@ class Spelling:
                 return self.use("FileTypedDict" if typed_dict else "File")
             if in_union and not typed_dict and typ.name == "bool":
                 return self.use("StrictBool")
+            if typ.name == "float" and not self.docs:
+                return self.use("Number")
             spelled = _PRIMITIVES[typ.name]
             return self.use(spelled) if spelled in _SOURCES else spelled
         if isinstance(typ, t.ListOf):
@@ -182,7 +188,7 @@ class Spelling:
     def has_twin(self, typ: t.Type) -> bool:
         """Whether plain data is spelled differently from the model (a model, a file or an enum is inside). Asked of a
         throwaway Spelling: the caller may then write only one of the two, and must not import the other's names."""
-        probe = Spelling(self.declarations, qualified=self.qualified, home=self.home, cycle=self.cycle)
+        probe = Spelling(self.declarations, qualified=self.qualified, home=self.home, cycle=self.cycle, docs=self.docs)
         return probe(typ) != probe(typ, typed_dict=True)
 
     def _declaration(self, ref: t.Ref, name: str) -> str:

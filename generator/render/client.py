@@ -391,6 +391,9 @@ def operation_doc(
         response = "**httpx.Response**: the response, body not yet read: `res.read()` reads it all, or iterate `res.iter_bytes()` and then `res.close()`."
     elif view.returns == "None":
         response = "None."
+    elif success is not None and success.type is not None:
+        shown = Spelling(declarations, qualified=True, docs=True)(success.type)  # what readers see: a float
+        response = f"**EventStream[{shown}]**" if view.runner == "stream" else f"**{shown}**"
     else:
         response = f"**{view.returns}**"
     errors = []

@@ -33,7 +33,7 @@ def type_cell(typ: t.Type, wrapper: str = "") -> str:
         return f"Dict[str, {type_cell(typ.value)}]"
     if isinstance(typ, t.NullableOf) and not wrapper:
         return type_cell(typ.inner, "Nullable")
-    return "*" + md_inline(_wrap(wrapper, Spelling()(typ))) + "*"
+    return "*" + md_inline(_wrap(wrapper, Spelling(docs=True)(typ))) + "*"
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:

@@ -14,7 +14,7 @@ from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.types import UNSET, Number, OptionalNullable
 
 _COMPLETE: Endpoint[models.ChatCompletionResponse] = Endpoint(
     "agents_completion_v1_agents_completions_post",
@@ -87,8 +87,8 @@ class Agents:
                 models.AgentsCompletionRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]
@@ -170,8 +170,8 @@ class Agents:
                 models.AgentsCompletionRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]
@@ -253,8 +253,8 @@ class Agents:
                 models.AgentsCompletionStreamRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]
@@ -336,8 +336,8 @@ class Agents:
                 models.AgentsCompletionStreamRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]

@@ -14,7 +14,7 @@ from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.types import UNSET, Number, OptionalNullable
 
 _COMPLETE: Endpoint[models.ChatCompletionResponse] = Endpoint(
     "chat_completion_v1_chat_completions_post",
@@ -66,8 +66,8 @@ class Chat:
                 models.ChatCompletionRequestMessagesTypedDict,
             ]
         ],
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = None,
         stop: Optional[
@@ -89,8 +89,8 @@ class Chat:
                 models.ChatCompletionRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]
@@ -158,8 +158,8 @@ class Chat:
                 models.ChatCompletionRequestMessagesTypedDict,
             ]
         ],
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = None,
         stop: Optional[
@@ -181,8 +181,8 @@ class Chat:
                 models.ChatCompletionRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]
@@ -250,8 +250,8 @@ class Chat:
                 models.ChatCompletionStreamRequestMessagesTypedDict,
             ]
         ],
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = True,
         stop: Optional[
@@ -273,8 +273,8 @@ class Chat:
                 models.ChatCompletionStreamRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]
@@ -342,8 +342,8 @@ class Chat:
                 models.ChatCompletionStreamRequestMessagesTypedDict,
             ]
         ],
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = True,
         stop: Optional[
@@ -365,8 +365,8 @@ class Chat:
                 models.ChatCompletionStreamRequestToolChoiceTypedDict,
             ]
         ] = None,
-        presence_penalty: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[Number] = None,
+        frequency_penalty: Optional[Number] = None,
         n: OptionalNullable[int] = UNSET,
         prediction: Optional[
             Union[models.Prediction, models.PredictionTypedDict]

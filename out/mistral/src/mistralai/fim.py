@@ -14,7 +14,7 @@ from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.sse import EventStream, EventStreamAsync
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.types import UNSET, Number, OptionalNullable
 
 _COMPLETE: Endpoint[models.FIMCompletionResponse] = Endpoint(
     "fim_completion_v1_fim_completions_post",
@@ -61,8 +61,8 @@ class Fim:
         *,
         prompt: str,
         model: str = "codestral-2405",
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = None,
         stop: Optional[
@@ -124,8 +124,8 @@ class Fim:
         *,
         prompt: str,
         model: str = "codestral-2405",
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = None,
         stop: Optional[
@@ -187,8 +187,8 @@ class Fim:
         *,
         prompt: str,
         model: str = "codestral-2405",
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = True,
         stop: Optional[
@@ -249,8 +249,8 @@ class Fim:
         *,
         prompt: str,
         model: str = "codestral-2405",
-        temperature: OptionalNullable[float] = UNSET,
-        top_p: Optional[float] = None,
+        temperature: OptionalNullable[Number] = UNSET,
+        top_p: Optional[Number] = None,
         max_tokens: OptionalNullable[int] = UNSET,
         stream: Optional[bool] = True,
         stop: Optional[

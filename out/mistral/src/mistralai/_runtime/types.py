@@ -17,7 +17,8 @@ from typing import (
 )
 
 import pydantic
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Annotated, TypeAlias
 
 from .unset import UNSET, Unset
@@ -26,6 +27,7 @@ __all__ = [
     "UNSET",
     "Unset",
     "Nullable",
+    "Number",
     "Optional",
     "OptionalNullable",
     "BaseModel",
@@ -59,6 +61,48 @@ else:
     Nullable = Union[T, None]
     Optional = Annotated[Union[T, None], Field(exclude_if=_is_none)]
     OptionalNullable = Annotated[Union[T, None, Unset], Field(exclude_if=_is_unset)]
+
+
+class _Number:
+    """A JSON number as it came: an int stays an int and a float a float, so `10` is sent back as
+    `10`, not `10.0`, and an id of 66138975 reads as 66138975. A bool is no number (JSON Schema's
+    rule, where pydantic's float takes True as 1.0). A numeric string is read as its number, as a
+    float field took it, but only where pydantic converts (not in a union's strict pass, so a
+    string member keeps "1")."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        whole = r"^\s*[+-]?[0-9]+\s*$"
+        return core_schema.union_schema(
+            [
+                core_schema.int_schema(strict=True),
+                core_schema.float_schema(strict=True),
+                core_schema.chain_schema(
+                    [
+                        core_schema.str_schema(strict=True, pattern=whole),
+                        core_schema.int_schema(),
+                    ]
+                ),
+                core_schema.chain_schema(
+                    [core_schema.str_schema(strict=True), core_schema.float_schema()]
+                ),
+            ],
+            mode="left_to_right",
+            custom_error_type="float_type",
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> Dict[str, Any]:
+        return {"type": "number"}
+
+
+# A `type: number` value. Type checkers see float, which takes an int too.
+if TYPE_CHECKING:
+    Number: TypeAlias = float
+else:
+    Number = Annotated[Union[int, float], _Number()]
 
 
 class BaseModel(pydantic.BaseModel):

@@ -3,7 +3,14 @@
 from typing import List
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .agentscompletionrequestmessages import (
     AgentsCompletionRequestMessages,
     AgentsCompletionRequestMessagesTypedDict,
@@ -37,9 +44,9 @@ class AgentsCompletionRequestTypedDict(TypedDict):
     response_format: NotRequired[ResponseFormatTypedDict]
     tools: NotRequired[Nullable[List[ToolTypedDict]]]
     tool_choice: NotRequired[AgentsCompletionRequestToolChoiceTypedDict]
-    presence_penalty: NotRequired[float]
+    presence_penalty: NotRequired[Number]
     """presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative."""
-    frequency_penalty: NotRequired[float]
+    frequency_penalty: NotRequired[Number]
     """frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition."""
     n: NotRequired[Nullable[int]]
     """Number of completions to return for each request, input tokens are only billed once."""
@@ -74,10 +81,10 @@ class AgentsCompletionRequest(BaseModel):
 
     tool_choice: Optional[AgentsCompletionRequestToolChoice] = None
 
-    presence_penalty: Optional[float] = None
+    presence_penalty: Optional[Number] = None
     """presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative."""
 
-    frequency_penalty: Optional[float] = None
+    frequency_penalty: Optional[Number] = None
     """frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition."""
 
     n: OptionalNullable[int] = UNSET

@@ -4,7 +4,14 @@ from datetime import datetime
 from typing import List
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .modelcapabilities import ModelCapabilities, ModelCapabilitiesTypedDict
 
 
@@ -19,7 +26,7 @@ class BaseModelCardTypedDict(TypedDict):
     max_context_length: NotRequired[int]
     aliases: NotRequired[List[str]]
     deprecation: NotRequired[Nullable[datetime]]
-    default_model_temperature: NotRequired[Nullable[float]]
+    default_model_temperature: NotRequired[Nullable[Number]]
     type: NotRequired[Literal["base"]]
 
 
@@ -44,6 +51,6 @@ class BaseModelCard(BaseModel):
 
     deprecation: OptionalNullable[datetime] = UNSET
 
-    default_model_temperature: OptionalNullable[float] = UNSET
+    default_model_temperature: OptionalNullable[Number] = UNSET
 
     type: Optional[Literal["base"]] = "base"

@@ -3,7 +3,14 @@
 from typing import List
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .chatcompletionstreamrequestmessages import (
     ChatCompletionStreamRequestMessages,
     ChatCompletionStreamRequestMessagesTypedDict,
@@ -26,9 +33,9 @@ class ChatCompletionStreamRequestTypedDict(TypedDict):
     """ID of the model to use. You can use the [List Available Models](/api/#tag/models/operation/list_models_v1_models_get) API to see all of your available models, or see our [Model overview](/models) for model descriptions."""
     messages: List[ChatCompletionStreamRequestMessagesTypedDict]
     """The prompt(s) to generate completions for, encoded as a list of dict with role and content."""
-    temperature: NotRequired[Nullable[float]]
+    temperature: NotRequired[Nullable[Number]]
     """What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value."""
-    top_p: NotRequired[float]
+    top_p: NotRequired[Number]
     """Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both."""
     max_tokens: NotRequired[Nullable[int]]
     """The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length."""
@@ -40,9 +47,9 @@ class ChatCompletionStreamRequestTypedDict(TypedDict):
     response_format: NotRequired[ResponseFormatTypedDict]
     tools: NotRequired[Nullable[List[ToolTypedDict]]]
     tool_choice: NotRequired[ChatCompletionStreamRequestToolChoiceTypedDict]
-    presence_penalty: NotRequired[float]
+    presence_penalty: NotRequired[Number]
     """presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative."""
-    frequency_penalty: NotRequired[float]
+    frequency_penalty: NotRequired[Number]
     """frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition."""
     n: NotRequired[Nullable[int]]
     """Number of completions to return for each request, input tokens are only billed once."""
@@ -60,10 +67,10 @@ class ChatCompletionStreamRequest(BaseModel):
     messages: List[ChatCompletionStreamRequestMessages]
     """The prompt(s) to generate completions for, encoded as a list of dict with role and content."""
 
-    temperature: OptionalNullable[float] = UNSET
+    temperature: OptionalNullable[Number] = UNSET
     """What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value."""
 
-    top_p: Optional[float] = None
+    top_p: Optional[Number] = None
     """Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both."""
 
     max_tokens: OptionalNullable[int] = UNSET
@@ -83,10 +90,10 @@ class ChatCompletionStreamRequest(BaseModel):
 
     tool_choice: Optional[ChatCompletionStreamRequestToolChoice] = None
 
-    presence_penalty: Optional[float] = None
+    presence_penalty: Optional[Number] = None
     """presence_penalty determines how much the model penalizes the repetition of words or phrases. A higher presence penalty encourages the model to use a wider variety of words and phrases, making the output more diverse and creative."""
 
-    frequency_penalty: Optional[float] = None
+    frequency_penalty: Optional[Number] = None
     """frequency_penalty penalizes the repetition of words based on their frequency in the generated text. A higher frequency penalty discourages the model from repeating words that have already appeared frequently in the output, promoting diversity and reducing repetition."""
 
     n: OptionalNullable[int] = UNSET

@@ -3,13 +3,13 @@
 from typing import Dict
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import BaseModel, Optional
+from .._runtime.types import BaseModel, Number, Optional
 
 
 class ClassificationObjectTypedDict(TypedDict):
     categories: NotRequired[Dict[str, bool]]
     """Classifier result thresholded"""
-    category_scores: NotRequired[Dict[str, float]]
+    category_scores: NotRequired[Dict[str, Number]]
     """Classifier result"""
 
 
@@ -17,5 +17,5 @@ class ClassificationObject(BaseModel):
     categories: Optional[Dict[str, bool]] = None
     """Classifier result thresholded"""
 
-    category_scores: Optional[Dict[str, float]] = None
+    category_scores: Optional[Dict[str, Number]] = None
     """Classifier result"""

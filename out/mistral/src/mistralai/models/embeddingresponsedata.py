@@ -3,18 +3,18 @@
 from typing import List
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import BaseModel, Optional
+from .._runtime.types import BaseModel, Number, Optional
 
 
 class EmbeddingResponseDataTypedDict(TypedDict):
     object: NotRequired[str]
-    embedding: NotRequired[List[float]]
+    embedding: NotRequired[List[Number]]
     index: NotRequired[int]
 
 
 class EmbeddingResponseData(BaseModel):
     object: Optional[str] = None
 
-    embedding: Optional[List[float]] = None
+    embedding: Optional[List[Number]] = None
 
     index: Optional[int] = None

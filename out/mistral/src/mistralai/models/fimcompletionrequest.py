@@ -2,7 +2,14 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .fimcompletionrequeststop import (
     FIMCompletionRequestStop,
     FIMCompletionRequestStopTypedDict,
@@ -16,9 +23,9 @@ class FIMCompletionRequestTypedDict(TypedDict):
   - `codestral-latest`"""
     prompt: str
     """The text/code to complete."""
-    temperature: NotRequired[Nullable[float]]
+    temperature: NotRequired[Nullable[Number]]
     """What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value."""
-    top_p: NotRequired[float]
+    top_p: NotRequired[Number]
     """Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both."""
     max_tokens: NotRequired[Nullable[int]]
     """The maximum number of tokens to generate in the completion. The token count of your prompt plus `max_tokens` cannot exceed the model's context length."""
@@ -45,10 +52,10 @@ class FIMCompletionRequest(BaseModel):
     prompt: str
     """The text/code to complete."""
 
-    temperature: OptionalNullable[float] = UNSET
+    temperature: OptionalNullable[Number] = UNSET
     """What sampling temperature to use, we recommend between 0.0 and 0.7. Higher values like 0.7 will make the output more random, while lower values like 0.2 will make it more focused and deterministic. We generally recommend altering this or `top_p` but not both. The default value varies depending on the model you are targeting. Call the `/models` endpoint to retrieve the appropriate value."""
 
-    top_p: Optional[float] = None
+    top_p: Optional[Number] = None
     """Nucleus sampling, where the model considers the results of the tokens with `top_p` probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered. We generally recommend altering this or `temperature` but not both."""
 
     max_tokens: OptionalNullable[int] = UNSET

@@ -4,7 +4,14 @@ from datetime import datetime
 from typing import List
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .modelcapabilities import ModelCapabilities, ModelCapabilitiesTypedDict
 
 
@@ -23,7 +30,7 @@ class FTModelCardTypedDict(TypedDict):
     max_context_length: NotRequired[int]
     aliases: NotRequired[List[str]]
     deprecation: NotRequired[Nullable[datetime]]
-    default_model_temperature: NotRequired[Nullable[float]]
+    default_model_temperature: NotRequired[Nullable[Number]]
     type: NotRequired[Literal["fine-tuned"]]
     archived: NotRequired[bool]
 
@@ -55,7 +62,7 @@ class FTModelCard(BaseModel):
 
     deprecation: OptionalNullable[datetime] = UNSET
 
-    default_model_temperature: OptionalNullable[float] = UNSET
+    default_model_temperature: OptionalNullable[Number] = UNSET
 
     type: Optional[Literal["fine-tuned"]] = "fine-tuned"
 

@@ -2,7 +2,14 @@
 
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 
 
 class GithubRepositoryOutTypedDict(TypedDict):
@@ -11,7 +18,7 @@ class GithubRepositoryOutTypedDict(TypedDict):
     commit_id: str
     type: NotRequired[Literal["github"]]
     ref: NotRequired[Nullable[str]]
-    weight: NotRequired[float]
+    weight: NotRequired[Number]
 
 
 class GithubRepositoryOut(BaseModel):
@@ -25,4 +32,4 @@ class GithubRepositoryOut(BaseModel):
 
     ref: OptionalNullable[str] = UNSET
 
-    weight: Optional[float] = None
+    weight: Optional[Number] = None

@@ -2,12 +2,12 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, OptionalNullable
+from .._runtime.types import UNSET, BaseModel, Nullable, Number, OptionalNullable
 
 
 class JobMetadataOutTypedDict(TypedDict):
     expected_duration_seconds: NotRequired[Nullable[int]]
-    cost: NotRequired[Nullable[float]]
+    cost: NotRequired[Nullable[Number]]
     cost_currency: NotRequired[Nullable[str]]
     train_tokens_per_step: NotRequired[Nullable[int]]
     train_tokens: NotRequired[Nullable[int]]
@@ -18,7 +18,7 @@ class JobMetadataOutTypedDict(TypedDict):
 class JobMetadataOut(BaseModel):
     expected_duration_seconds: OptionalNullable[int] = UNSET
 
-    cost: OptionalNullable[float] = UNSET
+    cost: OptionalNullable[Number] = UNSET
 
     cost_currency: OptionalNullable[str] = UNSET
 

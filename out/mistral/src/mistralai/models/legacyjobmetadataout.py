@@ -2,14 +2,21 @@
 
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 
 
 class LegacyJobMetadataOutTypedDict(TypedDict):
     details: str
     expected_duration_seconds: NotRequired[Nullable[int]]
     """The approximated time (in seconds) for the fine-tuning process to complete."""
-    cost: NotRequired[Nullable[float]]
+    cost: NotRequired[Nullable[Number]]
     """The cost of the fine-tuning job."""
     cost_currency: NotRequired[Nullable[str]]
     """The currency used for the fine-tuning job cost."""
@@ -21,7 +28,7 @@ class LegacyJobMetadataOutTypedDict(TypedDict):
     """The total number of tokens in the training dataset."""
     estimated_start_time: NotRequired[Nullable[int]]
     deprecated: NotRequired[bool]
-    epochs: NotRequired[Nullable[float]]
+    epochs: NotRequired[Nullable[Number]]
     """The number of complete passes through the entire training dataset."""
     training_steps: NotRequired[Nullable[int]]
     """The number of training steps to perform. A training step refers to a single update of the model weights during the fine-tuning process. This update is typically calculated using a batch of samples from the training dataset."""
@@ -34,7 +41,7 @@ class LegacyJobMetadataOut(BaseModel):
     expected_duration_seconds: OptionalNullable[int] = UNSET
     """The approximated time (in seconds) for the fine-tuning process to complete."""
 
-    cost: OptionalNullable[float] = UNSET
+    cost: OptionalNullable[Number] = UNSET
     """The cost of the fine-tuning job."""
 
     cost_currency: OptionalNullable[str] = UNSET
@@ -53,7 +60,7 @@ class LegacyJobMetadataOut(BaseModel):
 
     deprecated: Optional[bool] = None
 
-    epochs: OptionalNullable[float] = UNSET
+    epochs: OptionalNullable[Number] = UNSET
     """The number of complete passes through the entire training dataset."""
 
     training_steps: OptionalNullable[int] = UNSET

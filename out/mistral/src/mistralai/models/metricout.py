@@ -2,22 +2,22 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, OptionalNullable
+from .._runtime.types import UNSET, BaseModel, Nullable, Number, OptionalNullable
 
 
 class MetricOutTypedDict(TypedDict):
     """Metrics at the step number during the fine-tuning job. Use these metrics to assess if the training is going smoothly (loss should decrease, token accuracy should increase)."""
 
-    train_loss: NotRequired[Nullable[float]]
-    valid_loss: NotRequired[Nullable[float]]
-    valid_mean_token_accuracy: NotRequired[Nullable[float]]
+    train_loss: NotRequired[Nullable[Number]]
+    valid_loss: NotRequired[Nullable[Number]]
+    valid_mean_token_accuracy: NotRequired[Nullable[Number]]
 
 
 class MetricOut(BaseModel):
     """Metrics at the step number during the fine-tuning job. Use these metrics to assess if the training is going smoothly (loss should decrease, token accuracy should increase)."""
 
-    train_loss: OptionalNullable[float] = UNSET
+    train_loss: OptionalNullable[Number] = UNSET
 
-    valid_loss: OptionalNullable[float] = UNSET
+    valid_loss: OptionalNullable[Number] = UNSET
 
-    valid_mean_token_accuracy: OptionalNullable[float] = UNSET
+    valid_mean_token_accuracy: OptionalNullable[Number] = UNSET

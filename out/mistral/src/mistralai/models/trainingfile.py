@@ -2,15 +2,15 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import BaseModel, Optional
+from .._runtime.types import BaseModel, Number, Optional
 
 
 class TrainingFileTypedDict(TypedDict):
     file_id: str
-    weight: NotRequired[float]
+    weight: NotRequired[Number]
 
 
 class TrainingFile(BaseModel):
     file_id: str
 
-    weight: Optional[float] = None
+    weight: Optional[Number] = None

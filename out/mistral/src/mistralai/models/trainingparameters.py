@@ -2,30 +2,37 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 
 
 class TrainingParametersTypedDict(TypedDict):
     training_steps: NotRequired[Nullable[int]]
-    learning_rate: NotRequired[float]
-    weight_decay: NotRequired[Nullable[float]]
-    warmup_fraction: NotRequired[Nullable[float]]
-    epochs: NotRequired[Nullable[float]]
-    fim_ratio: NotRequired[Nullable[float]]
+    learning_rate: NotRequired[Number]
+    weight_decay: NotRequired[Nullable[Number]]
+    warmup_fraction: NotRequired[Nullable[Number]]
+    epochs: NotRequired[Nullable[Number]]
+    fim_ratio: NotRequired[Nullable[Number]]
     seq_len: NotRequired[Nullable[int]]
 
 
 class TrainingParameters(BaseModel):
     training_steps: OptionalNullable[int] = UNSET
 
-    learning_rate: Optional[float] = None
+    learning_rate: Optional[Number] = None
 
-    weight_decay: OptionalNullable[float] = UNSET
+    weight_decay: OptionalNullable[Number] = UNSET
 
-    warmup_fraction: OptionalNullable[float] = UNSET
+    warmup_fraction: OptionalNullable[Number] = UNSET
 
-    epochs: OptionalNullable[float] = UNSET
+    epochs: OptionalNullable[Number] = UNSET
 
-    fim_ratio: OptionalNullable[float] = UNSET
+    fim_ratio: OptionalNullable[Number] = UNSET
 
     seq_len: OptionalNullable[int] = UNSET

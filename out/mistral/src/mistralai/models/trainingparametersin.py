@@ -2,7 +2,14 @@
 
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 
 
 class TrainingParametersInTypedDict(TypedDict):
@@ -10,14 +17,14 @@ class TrainingParametersInTypedDict(TypedDict):
 
     training_steps: NotRequired[Nullable[int]]
     """The number of training steps to perform. A training step refers to a single update of the model weights during the fine-tuning process. This update is typically calculated using a batch of samples from the training dataset."""
-    learning_rate: NotRequired[float]
+    learning_rate: NotRequired[Number]
     """A parameter describing how much to adjust the pre-trained model's weights in response to the estimated error each time the weights are updated during the fine-tuning process."""
-    weight_decay: NotRequired[Nullable[float]]
+    weight_decay: NotRequired[Nullable[Number]]
     """(Advanced Usage) Weight decay adds a term to the loss function that is proportional to the sum of the squared weights. This term reduces the magnitude of the weights and prevents them from growing too large."""
-    warmup_fraction: NotRequired[Nullable[float]]
+    warmup_fraction: NotRequired[Nullable[Number]]
     """(Advanced Usage) A parameter that specifies the percentage of the total training steps at which the learning rate warm-up phase ends. During this phase, the learning rate gradually increases from a small value to the initial learning rate, helping to stabilize the training process and improve convergence. Similar to `pct_start` in [mistral-finetune](https://github.com/mistralai/mistral-finetune)"""
-    epochs: NotRequired[Nullable[float]]
-    fim_ratio: NotRequired[Nullable[float]]
+    epochs: NotRequired[Nullable[Number]]
+    fim_ratio: NotRequired[Nullable[Number]]
     seq_len: NotRequired[Nullable[int]]
 
 
@@ -27,17 +34,17 @@ class TrainingParametersIn(BaseModel):
     training_steps: OptionalNullable[int] = UNSET
     """The number of training steps to perform. A training step refers to a single update of the model weights during the fine-tuning process. This update is typically calculated using a batch of samples from the training dataset."""
 
-    learning_rate: Optional[float] = None
+    learning_rate: Optional[Number] = None
     """A parameter describing how much to adjust the pre-trained model's weights in response to the estimated error each time the weights are updated during the fine-tuning process."""
 
-    weight_decay: OptionalNullable[float] = UNSET
+    weight_decay: OptionalNullable[Number] = UNSET
     """(Advanced Usage) Weight decay adds a term to the loss function that is proportional to the sum of the squared weights. This term reduces the magnitude of the weights and prevents them from growing too large."""
 
-    warmup_fraction: OptionalNullable[float] = UNSET
+    warmup_fraction: OptionalNullable[Number] = UNSET
     """(Advanced Usage) A parameter that specifies the percentage of the total training steps at which the learning rate warm-up phase ends. During this phase, the learning rate gradually increases from a small value to the initial learning rate, helping to stabilize the training process and improve convergence. Similar to `pct_start` in [mistral-finetune](https://github.com/mistralai/mistral-finetune)"""
 
-    epochs: OptionalNullable[float] = UNSET
+    epochs: OptionalNullable[Number] = UNSET
 
-    fim_ratio: OptionalNullable[float] = UNSET
+    fim_ratio: OptionalNullable[Number] = UNSET
 
     seq_len: OptionalNullable[int] = UNSET

@@ -14,7 +14,7 @@ from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.types import UNSET, Number, OptionalNullable
 
 _CREATE_DOCUMENT: Endpoint[models.Document] = Endpoint(
     "createDocument",
@@ -79,7 +79,7 @@ class Documents:
         parts: Optional[
             Union[Dict[str, models.Tagged], Dict[str, models.TaggedTypedDict]]
         ] = None,
-        matrix: Optional[List[List[float]]] = None,
+        matrix: Optional[List[List[Number]]] = None,
         tree: Optional[Union[models.Node, models.NodeTypedDict]] = None,
         pair: Optional[Union[models.PairA, models.PairATypedDict]] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,
@@ -141,7 +141,7 @@ class Documents:
         parts: Optional[
             Union[Dict[str, models.Tagged], Dict[str, models.TaggedTypedDict]]
         ] = None,
-        matrix: Optional[List[List[float]]] = None,
+        matrix: Optional[List[List[Number]]] = None,
         tree: Optional[Union[models.Node, models.NodeTypedDict]] = None,
         pair: Optional[Union[models.PairA, models.PairATypedDict]] = None,
         retries: OptionalNullable[RetryConfig] = UNSET,

@@ -62,6 +62,8 @@ if TYPE_CHECKING:
         MyThing3TypedDict as MyThing3TypedDict,
         None2 as None2,
         None2TypedDict as None2TypedDict,
+        Number2 as Number2,
+        Number2TypedDict as Number2TypedDict,
         Problem as Problem,
         ProblemData as ProblemData,
         ProblemDataTypedDict as ProblemDataTypedDict,

@@ -16,7 +16,7 @@ from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.types import UNSET, Number, OptionalNullable
 
 _GET_THING: Endpoint[models.Thing] = Endpoint(
     "getThing",
@@ -161,7 +161,7 @@ class Class:
         def_: Optional[str] = None,
         lambda_: Optional[str] = None,
         int_: Optional[int] = None,
-        float_: Optional[float] = None,
+        float_: Optional[Number] = None,
         bool_: Optional[bool] = None,
         bytes_: Optional[str] = None,
         list: Optional[List[str]] = None,
@@ -378,7 +378,7 @@ Args:
         def_: Optional[str] = None,
         lambda_: Optional[str] = None,
         int_: Optional[int] = None,
-        float_: Optional[float] = None,
+        float_: Optional[Number] = None,
         bool_: Optional[bool] = None,
         bytes_: Optional[str] = None,
         list: Optional[List[str]] = None,

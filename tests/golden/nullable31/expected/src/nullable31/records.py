@@ -14,7 +14,7 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
-from ._runtime.types import UNSET, Nullable, OptionalNullable
+from ._runtime.types import UNSET, Nullable, Number, OptionalNullable
 
 _CREATE_RECORD: Endpoint[models.RecordOut] = Endpoint(
     "createRecord",
@@ -43,7 +43,7 @@ class Records:
         *,
         req_plain: str,
         req_type_list: Nullable[str],
-        req_any_of: Nullable[float],
+        req_any_of: Nullable[Number],
         req_ref: Nullable[Union[models.Point, models.PointTypedDict]],
         req_union: Nullable[
             Union[models.RecordReqUnion, models.RecordReqUnionTypedDict]
@@ -139,7 +139,7 @@ class Records:
         *,
         req_plain: str,
         req_type_list: Nullable[str],
-        req_any_of: Nullable[float],
+        req_any_of: Nullable[Number],
         req_ref: Nullable[Union[models.Point, models.PointTypedDict]],
         req_union: Nullable[
             Union[models.RecordReqUnion, models.RecordReqUnionTypedDict]

@@ -12,15 +12,15 @@ from ._runtime.client import Call, Endpoint
 from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
-from ._runtime.types import UNSET, OptionalNullable
+from ._runtime.types import UNSET, Number, OptionalNullable
 
-_CREATE: Endpoint[List[float]] = Endpoint(
+_CREATE: Endpoint[List[Number]] = Endpoint(
     "embeddings_v1_embeddings_post",
     "POST",
     "/v1/embeddings",
     body="application/json",
     accept="application/json",
-    response=lambda: List[float],
+    response=lambda: List[Number],
     kind="json",
 )
 
@@ -44,7 +44,7 @@ class Embeddings:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> List[float]:
+    ) -> List[Number]:
         """FastAPI's name is only the resource's again, so the path's shape names it.
 
         Args:
@@ -68,7 +68,7 @@ class Embeddings:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> List[float]:
+    ) -> List[Number]:
         """FastAPI's name is only the resource's again, so the path's shape names it.
 
         Args:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Dict, List
 from typing_extensions import NotRequired, TypedDict
 
-from .._runtime.types import BaseModel, Optional
+from .._runtime.types import BaseModel, Number, Optional
 from .identified import Identified, IdentifiedTypedDict
 from .node import Node, NodeTypedDict
 from .paira import PairA, PairATypedDict
@@ -33,7 +33,7 @@ class DocumentTypedDict(TypedDict):
     """a free object (no properties, no additionalProperties): Dict[str, Any]."""
     parts: NotRequired[Dict[str, TaggedTypedDict]]
     """a map of $ref values: Dict[str, Tagged]."""
-    matrix: NotRequired[List[List[float]]]
+    matrix: NotRequired[List[List[Number]]]
     """array of arrays: List[List[float]]."""
     tree: NotRequired[NodeTypedDict]
     pair: NotRequired[PairATypedDict]
@@ -71,7 +71,7 @@ class Document(BaseModel):
     parts: Optional[Dict[str, Tagged]] = None
     """a map of $ref values: Dict[str, Tagged]."""
 
-    matrix: Optional[List[List[float]]] = None
+    matrix: Optional[List[List[Number]]] = None
     """array of arrays: List[List[float]]."""
 
     tree: Optional[Node] = None

@@ -4,24 +4,26 @@ from typing import TYPE_CHECKING, Dict, List, Union
 from pydantic import StrictBool
 from typing_extensions import TypeAlias, TypeAliasType
 
+from .._runtime.types import Number
+
 if TYPE_CHECKING:
     JsonValue: TypeAlias = Union[
-        str, StrictBool, List["JsonValue"], Dict[str, "JsonValue"], float
+        str, StrictBool, List["JsonValue"], Dict[str, "JsonValue"], Number
     ]
     JsonValueTypedDict: TypeAlias = Union[
-        str, float, bool, List["JsonValueTypedDict"], Dict[str, "JsonValueTypedDict"]
+        str, Number, bool, List["JsonValueTypedDict"], Dict[str, "JsonValueTypedDict"]
     ]
 else:
     # Defined lazily: the members refer back to this union.
     JsonValue = TypeAliasType(
         "JsonValue",
-        Union[str, StrictBool, List["JsonValue"], Dict[str, "JsonValue"], float],
+        Union[str, StrictBool, List["JsonValue"], Dict[str, "JsonValue"], Number],
     )
     JsonValueTypedDict = TypeAliasType(
         "JsonValueTypedDict",
         Union[
             str,
-            float,
+            Number,
             bool,
             List["JsonValueTypedDict"],
             Dict[str, "JsonValueTypedDict"],

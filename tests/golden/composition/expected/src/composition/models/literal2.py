@@ -2,16 +2,16 @@
 
 from typing_extensions import TypedDict
 
-from .._runtime.types import BaseModel
+from .._runtime.types import BaseModel, Number
 
 
 class Literal2TypedDict(TypedDict):
     """A schema named like typing.Literal."""
 
-    value: float
+    value: Number
 
 
 class Literal2(BaseModel):
     """A schema named like typing.Literal."""
 
-    value: float
+    value: Number

@@ -2,15 +2,15 @@
 
 from typing_extensions import TypedDict
 
-from .._runtime.types import BaseModel
+from .._runtime.types import BaseModel, Number
 
 
 class GeoTypedDict(TypedDict):
-    lat: float
-    lng: float
+    lat: Number
+    lng: Number
 
 
 class Geo(BaseModel):
-    lat: float
+    lat: Number
 
-    lng: float
+    lng: Number

@@ -3,7 +3,14 @@
 from typing import Any, Dict, List, Union
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .shapeswitch import ShapeSwitch
 
 
@@ -20,7 +27,7 @@ class ShapeTypedDict(TypedDict):
     """Values of three JSON types."""
     switch: NotRequired[Union[ShapeSwitch, Literal["off", "on", "yes", "no"]]]
     """YAML 1.1 would read these as booleans; they are strings."""
-    ratio: NotRequired[float]
+    ratio: NotRequired[Number]
     """A number written with an exponent."""
 
 
@@ -42,5 +49,5 @@ class Shape(BaseModel):
     switch: Optional[ShapeSwitch] = None
     """YAML 1.1 would read these as booleans; they are strings."""
 
-    ratio: Optional[float] = None
+    ratio: Optional[Number] = None
     """A number written with an exponent."""

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from .mything3 import MyThing3TypedDict as MyThing3TypedDict
     from .none2 import None2 as None2
     from .none2 import None2TypedDict as None2TypedDict
+    from .number2 import Number2 as Number2
+    from .number2 import Number2TypedDict as Number2TypedDict
     from .problem import Problem as Problem
     from .problemdata import ProblemData as ProblemData
     from .problemdata import ProblemDataTypedDict as ProblemDataTypedDict
@@ -119,6 +121,8 @@ _EXPORTS: Dict[str, str] = {
     "MyThing3TypedDict": ".mything3",
     "None2": ".none2",
     "None2TypedDict": ".none2",
+    "Number2": ".number2",
+    "Number2TypedDict": ".number2",
     "Problem": ".problem",
     "ProblemData": ".problemdata",
     "ProblemDataTypedDict": ".problemdata",

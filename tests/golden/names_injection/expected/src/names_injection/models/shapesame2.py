@@ -2,12 +2,12 @@
 
 from typing_extensions import TypedDict
 
-from .._runtime.types import BaseModel
+from .._runtime.types import BaseModel, Number
 
 
 class ShapeSame2TypedDict(TypedDict):
-    radius: float
+    radius: Number
 
 
 class ShapeSame2(BaseModel):
-    radius: float
+    radius: Number

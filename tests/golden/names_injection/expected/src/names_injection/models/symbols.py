@@ -18,6 +18,7 @@ from .mything import MyThing, MyThingTypedDict
 from .mything2 import MyThing2, MyThing2TypedDict
 from .mything3 import MyThing3, MyThing3TypedDict
 from .none2 import None2, None2TypedDict
+from .number2 import Number2, Number2TypedDict
 from .titleda import TitledA, TitledATypedDict
 from .titledb import TitledB, TitledBTypedDict
 from .type1thing import Type1Thing, Type1ThingTypedDict
@@ -34,6 +35,7 @@ SymbolsTypedDict = TypedDict(
         "unset_upper": NotRequired[UNSET2TypedDict],
         "unset": NotRequired[Unset3TypedDict],
         "field": NotRequired[Field2TypedDict],
+        "number": NotRequired[Number2TypedDict],
         "importlib": NotRequired[ImportlibTypedDict],
         "none": NotRequired[None2TypedDict],
         "class": NotRequired[ClassTypedDict],
@@ -67,6 +69,8 @@ class Symbols(BaseModel):
     unset: Optional[Unset3] = None
 
     field: Optional[Field2] = None
+
+    number: Optional[Number2] = None
 
     importlib: Optional[Importlib] = None
 

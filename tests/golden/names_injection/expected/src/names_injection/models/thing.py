@@ -5,7 +5,7 @@ from typing import Dict, List, Union
 from pydantic import Field
 from typing_extensions import Annotated, Literal, NotRequired, TypedDict
 
-from .._runtime.types import BaseModel, Optional
+from .._runtime.types import BaseModel, Number, Optional
 from .status import Status
 
 ThingTypedDict = TypedDict(
@@ -19,7 +19,7 @@ ThingTypedDict = TypedDict(
         "def": NotRequired[str],
         "lambda": NotRequired[str],
         "int": NotRequired[int],
-        "float": NotRequired[float],
+        "float": NotRequired[Number],
         "bool": NotRequired[bool],
         "bytes": NotRequired[str],
         "list": NotRequired[List[str]],
@@ -126,7 +126,7 @@ class Thing(BaseModel):
     int_: Annotated[Optional[int], Field(alias="int")] = None
     """builtin used in annotations"""
 
-    float_: Annotated[Optional[float], Field(alias="float")] = None
+    float_: Annotated[Optional[Number], Field(alias="float")] = None
 
     bool_: Annotated[Optional[bool], Field(alias="bool")] = None
 

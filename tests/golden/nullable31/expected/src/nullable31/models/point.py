@@ -2,19 +2,19 @@
 
 from typing_extensions import TypedDict
 
-from .._runtime.types import BaseModel
+from .._runtime.types import BaseModel, Number
 
 
 class PointTypedDict(TypedDict):
     """A component object referenced nullably below."""
 
-    x: float
-    y: float
+    x: Number
+    y: Number
 
 
 class Point(BaseModel):
     """A component object referenced nullably below."""
 
-    x: float
+    x: Number
 
-    y: float
+    y: Number

@@ -3,7 +3,14 @@
 from typing import List, Union
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import UNSET, BaseModel, Nullable, Optional, OptionalNullable
+from .._runtime.types import (
+    UNSET,
+    BaseModel,
+    Nullable,
+    Number,
+    Optional,
+    OptionalNullable,
+)
 from .maybename import MaybeName, MaybeNameTypedDict
 from .maybepoints import MaybePoints, MaybePointsTypedDict
 from .mode import Mode
@@ -20,7 +27,7 @@ class RecordTypedDict(TypedDict):
     """required, not nullable: str; None is a validation error."""
     req_type_list: Nullable[str]
     """required, nullable via type list: Nullable[str]."""
-    req_any_of: Nullable[float]
+    req_any_of: Nullable[Number]
     """required, nullable via anyOf with a null member: Nullable[float]."""
     req_ref: Nullable[PointTypedDict]
     """required, nullable $ref through anyOf: Nullable[Point]."""
@@ -63,7 +70,7 @@ class Record(BaseModel):
     req_type_list: Nullable[str]
     """required, nullable via type list: Nullable[str]."""
 
-    req_any_of: Nullable[float]
+    req_any_of: Nullable[Number]
     """required, nullable via anyOf with a null member: Nullable[float]."""
 
     req_ref: Nullable[Point]

@@ -2,14 +2,14 @@
 
 from typing_extensions import Literal, NotRequired, TypedDict
 
-from .._runtime.types import BaseModel
+from .._runtime.types import BaseModel, Number
 
 
 class CircleTypedDict(TypedDict):
     """Implicit tag from a one-value enum: circle."""
 
     kind: NotRequired[Literal["circle"]]
-    radius: float
+    radius: Number
 
 
 class Circle(BaseModel):
@@ -17,4 +17,4 @@ class Circle(BaseModel):
 
     kind: Literal["circle"] = "circle"
 
-    radius: float
+    radius: Number

@@ -2,14 +2,14 @@
 
 from typing_extensions import TypedDict
 
-from .._runtime.types import BaseModel
+from .._runtime.types import BaseModel, Number
 
 
 class SquareTypedDict(TypedDict):
     """Implicit tag from the schema name: Square."""
 
     kind: str
-    side: float
+    side: Number
 
 
 class Square(BaseModel):
@@ -17,4 +17,4 @@ class Square(BaseModel):
 
     kind: str
 
-    side: float
+    side: Number
