@@ -486,7 +486,7 @@ class _Bundler:
         return file, parsed.fragment
 
     def _file(self, ref: str, relative: str, source: Source, src: tuple[str | int, ...]) -> Source | None:
-        if Path(relative).is_absolute():
+        if os.path.isabs(relative):
             self._error(source, src, f"$ref '{ref}' is an absolute path; use a path relative to the spec")
             return None
         # Joined and normalized as text, as RFC 3986 resolves a relative reference: `a/../b.yaml` is `b.yaml`. The
@@ -582,16 +582,19 @@ def _check_local_refs(root: dict[str, Any], sources: Sources) -> list[Problem]:
         ref = visit.node.get("$ref")
         if not isinstance(ref, str):
             continue
-        here = pointer(*visit.tokens)
         parsed = parse_ref(ref)
         if parsed.remote or parsed.file:
             continue  # reported while bundling
+        target = MISSING if parsed.fragment is None else resolve(root, parsed.fragment)
+        if target is not MISSING and not (isinstance(target, dict) and isinstance(target.get("$ref"), str)):
+            continue  # the usual case, a chain of one: nothing to report, so its pointer is not even worked out
+        here = pointer(*visit.tokens)
         if parsed.fragment is None:
             problems.append(
                 sources.problem(here, f"$ref '{ref}' uses a plain-name fragment; only JSON pointers are supported")
             )
             continue
-        if resolve(root, parsed.fragment) is MISSING:
+        if target is MISSING:
             problems.append(sources.problem(here, f"$ref '{ref}' does not resolve"))
             continue
         problems.extend(_check_chain(root, here, ref, settled, sources))
