@@ -49,14 +49,14 @@ def _errors(root: dict[str, Any], version: tuple[int, int]) -> Iterator[tuple[tu
         meta = _meta_validator()
         for visit in walk(root):
             if visit.kind == "schema" and visit.parent_kind != "schema":
-                yield from _each(meta, _without_refs(visit.node), visit.tokens)
+                yield from _each(meta, visit.node, visit.tokens, lean=True)
 
 
 def _each(
-    validator: Validator, instance: Any, base: tuple[Any, ...]
+    validator: Validator, instance: Any, base: tuple[Any, ...], *, lean: bool = False
 ) -> Iterable[tuple[tuple[Any, ...], ValidationError]]:
     try:
-        errors = list(validator.iter_errors(instance))
+        errors = list(validator.iter_errors(_without_refs(instance) if lean else instance))
     except RecursionError:
         return [(base, ValidationError("too deeply nested to validate"))]
     found = []
@@ -67,22 +67,27 @@ def _each(
 
 
 def _without_refs(schema: Any) -> Any:
-    """A copy of `schema` in which every subschema that is only a `$ref` is `true`: the meta-schema finds nothing to
-    say about either, and multi-file specs are mostly such references (the meta-schema takes ~40 µs over each)."""
+    """A copy of `schema` in which every subschema that is only a `$ref` is `true`, or left out of a map of schemas:
+    the meta-schema finds nothing to say about any, and multi-file specs are mostly such references (the meta-schema
+    takes ~40 µs over each)."""
     if not isinstance(schema, dict):
         return schema
-    if len(schema) == 1 and isinstance(schema.get("$ref"), str):
+    if _is_ref(schema):
         return True
     lean = dict(schema)
     for name, value in schema.items():
         shape = FIELDS["schema"].get(name)
         if shape == "schema":
             lean[name] = _without_refs(value)
-        elif shape == ("map", "schema") and isinstance(value, dict):
-            lean[name] = {key: _without_refs(item) for key, item in value.items()}
+        elif shape == ("map", "schema") and isinstance(value, dict):  # a map entry's name is checked by nothing
+            lean[name] = {key: _without_refs(item) for key, item in value.items() if not _is_ref(item)}
         elif shape == ("list", "schema") and isinstance(value, list):
             lean[name] = [_without_refs(item) for item in value]
     return lean
+
+
+def _is_ref(schema: Any) -> bool:
+    return isinstance(schema, dict) and len(schema) == 1 and isinstance(schema.get("$ref"), str)
 
 
 def _causes(error: ValidationError) -> list[ValidationError]:
