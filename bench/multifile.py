@@ -117,7 +117,10 @@ class _Doc:
                         for name in self.rng.sample(("Limit", "Cursor", "Filter", "Order", "Expand"), 3)
                     ],
                     "responses": {
-                        "200": {"description": "ok", "content": {"application/json": {"schema": self.schema_ref(path)}}},
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": self.schema_ref(path)}},
+                        },
                         "404": self.ref(path, responses, "NotFound"),
                         "409": self.ref(path, responses, "Conflict"),
                     },
@@ -129,7 +132,9 @@ class _Doc:
         root: dict[str, Any] = {
             "openapi": "3.1.0",
             "info": {"title": "Synthetic multi-file API", "version": "1.0.0"},
-            "paths": {f"/resource{i}/{{id}}": self.ref("openapi.yaml", path, None) for i, path in enumerate(self.paths)},
+            "paths": {
+                f"/resource{i}/{{id}}": self.ref("openapi.yaml", path, None) for i, path in enumerate(self.paths)
+            },
             "components": {"schemas": {}},
         }
         singles = [file for file, name in self.schemas if name is None]
