@@ -193,22 +193,22 @@ _TIME_LOAD = (
 )
 
 
-def time_load(spec: Path, runs: int) -> tuple[list[float], int]:
+def time_load(spec: Path, runs: int, python: str = sys.executable) -> tuple[list[float], int]:
     """Wall seconds of load() in `runs` fresh processes, and how many schemas the bundled document holds."""
     times, schemas = [], 0
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _TIME_LOAD, str(spec)], capture_output=True, text=True, check=True)
+        out = subprocess.run([python, "-c", _TIME_LOAD, str(spec)], capture_output=True, text=True, check=True)
         elapsed, schemas, _ = json.loads(out.stdout)
         times.append(elapsed)
     return times, schemas
 
 
-def time_build(spec: Path, work: Path, runs: int) -> list[float]:
+def time_build(spec: Path, work: Path, runs: int, python: str = sys.executable) -> list[float]:
     """Wall seconds of `gen build` as a whole process, cold: a new out folder and an empty cache each run."""
     times = []
     for i in range(runs):
         env = {**os.environ, "GEN_CACHE_DIR": str(work / f"cache-{i}")}
-        command = [sys.executable, "-m", "generator.cli", "build", str(spec), "--out", str(work / f"out-{i}")]
+        command = [python, "-m", "generator.cli", "build", str(spec), "--out", str(work / f"out-{i}")]
         start = time.perf_counter()
         result = subprocess.run(command, env=env, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
@@ -217,10 +217,13 @@ def time_build(spec: Path, work: Path, runs: int) -> list[float]:
     return times
 
 
-def measure(work: Path, runs: int, build_runs: int, files: int = FILES, refs: int = REFS) -> dict[str, Any]:
+def measure(
+    work: Path, runs: int, build_runs: int, files: int = FILES, refs: int = REFS, python: str = sys.executable
+) -> dict[str, Any]:
+    """The figures `python -m bench` reports (its "multifile" part) and this module's main prints."""
     spec = generate(work / "spec", files, refs)
-    load_times, schemas = time_load(spec, runs)
-    build_times = time_build(spec, work, build_runs) if build_runs else []
+    load_times, schemas = time_load(spec, runs, python)
+    build_times = time_build(spec, work, build_runs, python) if build_runs else []
     return {"files": files, "refs": refs, "schemas": schemas, "load": load_times, "build": build_times}
 
 
