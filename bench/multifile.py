@@ -152,18 +152,23 @@ class _Doc:
         if remaining < 0:
             raise ValueError(f"{self.budget} references are too few for {count} schemas")
         extra = [remaining // count + (1 if i < remaining % count else 0) for i in range(count)]
+        # allOf names one of a few base schemas, which have none themselves: inheritance as real APIs use it (shallow,
+        # acyclic); gen's IR expands allOf chains, and a cycle through allOf is an error.
+        bases = self.schemas[: max(1, count // 25)]
         for i, (file, name) in enumerate(self.schemas):
             properties = {"id": {"type": "string"}, "next": self.ref(file, *self.schemas[(i + 1) % count])}
             schema: dict[str, Any] = {"type": "object", "required": ["id"], "properties": properties}
+            extended: set[tuple[str, str | None]] = set()
             for j in range(extra[i]):
-                target = self.schema_ref(file)
                 shape = j % 5
-                if shape == 3:
-                    properties[f"list{j}"] = {"type": "array", "items": target}
-                elif shape == 4:
-                    schema.setdefault("allOf", []).append(target)
+                base = self.rng.choice(bases)
+                if shape == 4 and i >= len(bases) and base not in extended:
+                    extended.add(base)
+                    schema.setdefault("allOf", []).append(self.ref(file, *base))
+                elif shape == 3:
+                    properties[f"list{j}"] = {"type": "array", "items": self.schema_ref(file)}
                 else:
-                    properties[f"field{j}"] = target
+                    properties[f"field{j}"] = self.schema_ref(file)
             if name is None:
                 self.files[file] = schema
             else:
