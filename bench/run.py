@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from . import generation, peers
+from . import generation, multifile, peers
 from .report import Report
 
 HERE = Path(__file__).resolve().parent
@@ -51,7 +51,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--no-peers", action="store_true", help="skip the peers and the reference SDK (no virtual environment is made)")
     parser.add_argument("--docs", default=None, help="comma-separated document keys to generate (default: all five)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default bench/.work; with --smoke, a temporary folder)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: generation, rebuild, runtime, import")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: generation, rebuild, runtime, import, multifile")
     parser.add_argument("--runs", type=int, default=5, help="cold/no-op runs of specs/mistral, per formatter (default 5)")
     parser.add_argument("--big-runs", type=int, default=3, help="cold/no-op runs of the large documents per formatter, and rebuilds after a change (default 3)")
     parser.add_argument("--events", type=int, default=100_000, help="events in the streamed response (default 100,000)")
@@ -181,7 +181,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     args.argv = argv if argv is not None else sys.argv[1:]
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = skip - {"generation", "rebuild", "runtime", "import"}
+    unknown = skip - {"generation", "rebuild", "runtime", "import", "multifile"}
     if unknown:
         raise SystemExit(f"--skip: unknown part(s) {sorted(unknown)}")
     if args.work is not None:
@@ -272,6 +272,13 @@ def _run(args: argparse.Namespace, skip: set[str], work: Path) -> int:
         report.rebuild = generation.run_rebuild(doc, gen_work, args.big_runs, log)
         if report.rebuild.failed:
             log(f"  the rebuild failed: {report.rebuild.failed}")
+
+    if "multifile" not in skip:
+        # issue 14: references across many files resolved in time linear in their count
+        files, refs = (50, 2000) if args.smoke else (multifile.FILES, multifile.REFS)
+        log(f"multi-file spec: {files} files, {refs:,} cross-file references ({args.runs} loads, {args.big_runs if not args.smoke else 0} cold builds)")
+        shutil.rmtree(work / "multifile", ignore_errors=True)
+        report.multifile = multifile.measure(work / "multifile", args.runs, 0 if args.smoke else args.big_runs, files, refs, generation.gen_interpreter())
 
     report.meta["load_end"] = os.getloadavg()
     report.meta["elapsed"] = time.perf_counter() - started

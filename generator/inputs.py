@@ -84,6 +84,7 @@ def referenced_files(spec: Path, overlays: Iterable[Path] = ()) -> list[Path]:
     seen: set[Path] = set()
     found: list[Path] = []
     queue = [(spec.resolve(), True)] + [(Path(o).resolve(), False) for o in overlays]
+    looked_up: set[str] = set()  # Path.resolve() asks the file system: once per file named, not once per reference
     while queue:
         path, relative_to_self = queue.pop(0)
         try:
@@ -98,7 +99,12 @@ def referenced_files(spec: Path, overlays: Iterable[Path] = ()) -> list[Path]:
             if parts.scheme or parts.netloc or not parts.path:
                 continue
             for name in {parts.path, unquote(parts.path)}:
-                target = (base / name).resolve()
+                # joined as text, as generator.load does: `a/../b.yaml` is `b.yaml`
+                normalized = os.path.normpath(os.path.join(base, name))
+                if normalized in looked_up:
+                    continue
+                looked_up.add(normalized)
+                target = Path(normalized).resolve()
                 if target in seen or not target.is_relative_to(folder) or not target.is_file():
                     continue
                 seen.add(target)

@@ -7,7 +7,9 @@ OpenAPI structure, so this module also knows that structure (`walk`); repair, va
 from __future__ import annotations
 
 import copy
+import os
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -258,9 +260,12 @@ class _Bundler:
         self.sources = Sources(root.display)
         self.problems: list[Problem] = []
         self.files: dict[Path, Source | None] = {root.path.resolve(): root}
+        # Normalized path -> (resolved path, inside the folder): Path.resolve() asks the file system about every
+        # folder on the way, so it runs once per file named, not once per reference (tens of thousands in big specs).
+        self.resolved: dict[str, tuple[Path, bool]] = {}
         self.hoisted: dict[str, Any] = {}  # kept apart until the end so the walk never sees them in the wrong file
         self.hoisted_refs: dict[tuple[Path, tuple[str, ...]], str] = {}
-        self.queue: list[tuple[dict[str, Any], Source, tuple[str | int, ...], tuple[str | int, ...]]] = []
+        self.queue: deque[tuple[dict[str, Any], Source, tuple[str | int, ...], tuple[str | int, ...]]] = deque()
         self.inlining: set[tuple[Path, tuple[str, ...]]] = set()
         components = root.data.get("components")
         existing = components.get("schemas") if isinstance(components, dict) else None
@@ -270,7 +275,7 @@ class _Bundler:
         self._adopt_named_refs()
         self._walk(self.root.data, "document", self.root, (), ())
         while self.queue:
-            node, source, src, dst = self.queue.pop(0)
+            node, source, src, dst = self.queue.popleft()
             self._walk(node, "schema", source, src, dst)
         if self.hoisted:
             components = self.root.data.setdefault("components", {})
@@ -481,11 +486,18 @@ class _Bundler:
         return file, parsed.fragment
 
     def _file(self, ref: str, relative: str, source: Source, src: tuple[str | int, ...]) -> Source | None:
-        if Path(relative).is_absolute():
+        if os.path.isabs(relative):
             self._error(source, src, f"$ref '{ref}' is an absolute path; use a path relative to the spec")
             return None
-        path = (source.path.resolve().parent / relative).resolve()
-        if not path.is_relative_to(self.folder):
+        # Joined and normalized as text, as RFC 3986 resolves a relative reference: `a/../b.yaml` is `b.yaml`. The
+        # base is the folder of the file as resolved (a non-root source's path is already resolved, see below).
+        base = str(self.folder) if source is self.root else os.path.dirname(source.path)
+        normalized = os.path.normpath(os.path.join(base, relative))
+        if normalized not in self.resolved:
+            resolved = Path(normalized).resolve()  # symbolic links followed: the file read must lie in the folder
+            self.resolved[normalized] = resolved, resolved.is_relative_to(self.folder)
+        path, inside = self.resolved[normalized]
+        if not inside:
             self._error(source, src, f"$ref '{ref}' points outside the spec's folder {display_name(self.folder)}")
             return None
         if path in self.files:
@@ -570,16 +582,19 @@ def _check_local_refs(root: dict[str, Any], sources: Sources) -> list[Problem]:
         ref = visit.node.get("$ref")
         if not isinstance(ref, str):
             continue
-        here = pointer(*visit.tokens)
         parsed = parse_ref(ref)
         if parsed.remote or parsed.file:
             continue  # reported while bundling
+        target = MISSING if parsed.fragment is None else resolve(root, parsed.fragment)
+        if target is not MISSING and not (isinstance(target, dict) and isinstance(target.get("$ref"), str)):
+            continue  # the usual case, a chain of one: nothing to report, so its pointer is not even worked out
+        here = pointer(*visit.tokens)
         if parsed.fragment is None:
             problems.append(
                 sources.problem(here, f"$ref '{ref}' uses a plain-name fragment; only JSON pointers are supported")
             )
             continue
-        if resolve(root, parsed.fragment) is MISSING:
+        if target is MISSING:
             problems.append(sources.problem(here, f"$ref '{ref}' does not resolve"))
             continue
         problems.extend(_check_chain(root, here, ref, settled, sources))

@@ -7,6 +7,7 @@ and the next stage reports as errors what it really cannot generate.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -19,7 +20,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from ..problems import Problem, pointer
-from .bundle import Sources, walk
+from .bundle import FIELDS, Sources, pointer_tokens, resolve, walk
 
 MAX_WARNINGS = 100
 MAX_REPR = 80
@@ -48,14 +49,14 @@ def _errors(root: dict[str, Any], version: tuple[int, int]) -> Iterator[tuple[tu
         meta = _meta_validator()
         for visit in walk(root):
             if visit.kind == "schema" and visit.parent_kind != "schema":
-                yield from _each(meta, visit.node, visit.tokens)
+                yield from _each(meta, visit.node, visit.tokens, lean=True)
 
 
 def _each(
-    validator: Validator, instance: Any, base: tuple[Any, ...]
+    validator: Validator, instance: Any, base: tuple[Any, ...], *, lean: bool = False
 ) -> Iterable[tuple[tuple[Any, ...], ValidationError]]:
     try:
-        errors = list(validator.iter_errors(instance))
+        errors = list(validator.iter_errors(_without_refs(instance) if lean else instance))
     except RecursionError:
         return [(base, ValidationError("too deeply nested to validate"))]
     found = []
@@ -63,6 +64,30 @@ def _each(
         for cause in _causes(error):
             found.append((base + tuple(cause.absolute_path), cause))
     return found
+
+
+def _without_refs(schema: Any) -> Any:
+    """A copy of `schema` in which every subschema that is only a `$ref` is `true`, or left out of a map of schemas:
+    the meta-schema finds nothing to say about any, and multi-file specs are mostly such references (the meta-schema
+    takes ~40 µs over each)."""
+    if not isinstance(schema, dict):
+        return schema
+    if _is_ref(schema):
+        return True
+    lean = dict(schema)
+    for name, value in schema.items():
+        shape = FIELDS["schema"].get(name)
+        if shape == "schema":
+            lean[name] = _without_refs(value)
+        elif shape == ("map", "schema") and isinstance(value, dict):  # a map entry's name is checked by nothing
+            lean[name] = {key: _without_refs(item) for key, item in value.items() if not _is_ref(item)}
+        elif shape == ("list", "schema") and isinstance(value, list):
+            lean[name] = [_without_refs(item) for item in value]
+    return lean
+
+
+def _is_ref(schema: Any) -> bool:
+    return isinstance(schema, dict) and len(schema) == 1 and isinstance(schema.get("$ref"), str)
 
 
 def _causes(error: ValidationError) -> list[ValidationError]:
@@ -103,10 +128,44 @@ def _rules_out(child: ValidationError, parent: ValidationError) -> bool:
 def _document_validator(version: tuple[int, int]) -> Validator:
     if version == (3, 0):
         return Draft4Validator(_schema("oas-3.0.json"))
-    schema = _schema("oas-3.1.json" if version == (3, 1) else "oas-3.2.json")
+    schema = _anchored(_schema("oas-3.1.json" if version == (3, 1) else "oas-3.2.json"))
     # Crawled once here: otherwise every $dynamicRef lookup re-crawls the whole schema (4x slower on big specs).
     registry = Registry().with_resource(schema["$id"], DRAFT202012.create_resource(schema)).crawl()
     return Draft202012Validator(schema, registry=registry)
+
+
+def _anchored(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every `$ref: "#/$defs/x"` turned into `$ref: "#x"` and an `$anchor` on its target.
+
+    Same verdicts, but `referencing` resolves a JSON pointer segment by segment on every use, and the document schema
+    is entered through such references for every parameter, response and media type: a third of the document's
+    validation time on large specs. An anchor is one dictionary lookup.
+    """
+    anchors: dict[str, str] = {}
+
+    def name(ref: str) -> str:
+        if ref not in anchors:
+            anchors[ref] = "p" + re.sub(r"[^A-Za-z0-9_-]", "_", ref[2:]) + f"_{len(anchors)}"
+        return anchors[ref]
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: rewrite(value) for key, value in node.items()}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            node["$ref"] = "#" + name(ref)
+        return node
+
+    anchored: dict[str, Any] = rewrite(schema)
+    for ref, anchor in anchors.items():
+        target = resolve(anchored, pointer_tokens(ref[1:]) or ())
+        if not isinstance(target, dict) or "$anchor" in target:
+            raise AssertionError(f"{ref} cannot take an anchor")  # gen's own schema files: a bug, not bad input
+        target["$anchor"] = anchor
+    return anchored
 
 
 @lru_cache(maxsize=None)

@@ -132,7 +132,7 @@ def parse(text: str, fail: Any) -> tuple[Any, list[tuple[dict[str, Any], str, in
         node = loader.get_single_node()
         if node is None:
             raise fail("file is empty")
-        shared = _check_aliases(node, fail)
+        shared = "*" in text and _check_aliases(node, fail)  # no `*`, no alias: most documents skip the walk
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise fail(_describe_yaml_error(exc)) from None
