@@ -84,11 +84,32 @@ def markdown(reports: list[harness.Report], args: argparse.Namespace, seconds: f
         "",
         harness.table(reports),
         "",
-        "### Failures",
+        "### Failures, by cause",
         "",
-        *(harness.failure_lines(reports) or ["None."]),
+        *(failures(reports) or ["None."]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def failures(reports: list[harness.Report]) -> list[str]:
+    """Each understood cause once, with the operations it fails (Prism's limitations, the spec's, gen's bugs), then
+    every failure not understood yet with its own cause."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    unexplained = []
+    for report in reports:
+        for failure in report.failures:
+            known = harness.explain(failure)
+            where = f"{failure.document} `{failure.operation}` ({failure.stage})"
+            if known is None:
+                unexplained.append(f"- {where}: {failure.cause}")
+            else:
+                grouped.setdefault(known, []).append(where)
+    lines = []
+    for (who, why), where in sorted(grouped.items()):
+        lines.append(f"- **{who}**: {why}. {len(where)} operation(s): " + "; ".join(where) + ".")
+    if unexplained:
+        lines += ["", "Not explained yet:", "", *unexplained]
+    return lines
 
 
 def write_section(path: Path, text: str) -> None:
