@@ -855,12 +855,6 @@ KNOWN: list[tuple[str, str, str]] = [
     ),
     (
         "gen",
-        r"NOT_ACCEPTABLE",
-        "an operation whose only response is `default` (text/plain): the SDK ignores it and sends "
-        "`Accept: application/json`, which the API cannot produce",
-    ),
-    (
-        "gen",
         r"aCamelDateTime must match",
         "a union of date-time and date (`anyOf: [date-time, date]`): a date is validated into a naive datetime and "
         "sent as `2000-01-01T00:00:00`, which is neither",
