@@ -10,8 +10,8 @@ import click
 from . import __version__
 from .config import FORMATTERS, valid_package
 from .pipeline import Options, Result, run
-from .problems import BuildError
-from .write import GENIGNORE, MANIFEST, Plan, differences, unified_diff
+from .problems import BuildError, InternalError
+from .write import GENIGNORE, MANIFEST, MERGE_SUFFIX, Plan, differences, unified_diff
 
 # --check prints a unified diff of each differing file, capped per file and in all.
 DIFF_LINES_PER_FILE = 40
@@ -21,12 +21,16 @@ BUILD_EPILOG = """\b
 Exit status:
   0  built (or, with --check, out/ is what gen would write)
   1  --check: out/ differs from what gen would write (the files are listed, with a short diff);
-     or generated files were edited by hand since the last build (see --force), or a file gen
-     did not write is in the way
+     or hand edits of generated files conflict with the new generation (the merge, with its
+     markers, is written to <file>.gen-merge), or cannot be merged (no git base; see --force),
+     or a file gen did not write is in the way
   2  bad input: one line per problem, `file#/json/pointer: message`
-  3  an internal error of gen: one line saying where
+  3  an internal error of gen: one line naming the file and JSON pointer it was working on
+     (GEN_DEBUG=1 prints the traceback too)
 
 \b
+Hand edits of generated files are merged with the new generation (git merge-file, from the text
+gen generated last time, found in the repository by the blob id the manifest records).
 Nothing is written unless every API builds and no file is in conflict. Unchanged files keep their
 mtime; files an earlier build generated and this one does not are removed; paths listed in
 out/<api>/.genignore are never written. A no-op rebuild is served from the cache
@@ -55,7 +59,9 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     show_default=True,
     help="Where each API's SDK goes, as <out>/<api>/.",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings about the input as errors.")
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings about the input as errors (all of them, of every stage, in one run)."
+)
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -79,7 +85,9 @@ def _package(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     is_flag=True,
     help="Write nothing; exit 1 and list the differences if out/ is not what this build would write.",
 )
-@click.option("--force", is_flag=True, help="Overwrite (or remove) generated files that were edited by hand.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite (or remove) generated files edited by hand, instead of merging the edits."
+)
 def build_command(
     path: Path,
     out_dir: Path,
@@ -110,36 +118,70 @@ def build_command(
     if _report_conflicts([result.plan for result in results], force):
         sys.exit(1)
     for result in results:
-        ignored = f", {len(result.plan.ignored)} left alone (.genignore)" if result.plan.ignored else ""
+        planned = result.plan
+        for merged, how in sorted(planned.merged.items()):
+            click.echo(f"{planned.out_dir / merged}: {how}")
+        ignored = f", {len(planned.ignored)} left alone (.genignore)" if planned.ignored else ""
+        kept = f", {len(planned.kept)} keeping hand edits" if planned.kept else ""
         count = len(result.built.files)
-        click.echo(f"{out_dir / result.built.source.name}: {count} files, {len(result.changes)} changed{ignored}")
+        click.echo(f"{out_dir / result.built.source.name}: {count} files, {len(result.changes)} changed{kept}{ignored}")
 
 
 def _internal_error(exc: Exception) -> int:
-    """A bug in gen, not in the input: one line saying where, and exit status 3 (never a traceback)."""
+    """A bug in gen, not in the input: one line saying where, and exit status 3. The traceback only with GEN_DEBUG=1:
+    a user reports the line; a developer asks for the rest."""
+    import os
     import traceback
 
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    detail = " ".join(str(exc).split())[:200]
-    click.echo(f"gen: internal error{where}: {type(exc).__name__}: {detail} (a bug in gen; please report it)", err=True)
+    if os.environ.get("GEN_DEBUG") == "1":
+        traceback.print_exception(exc)
+    cause = exc.__cause__ if isinstance(exc, InternalError) and isinstance(exc.__cause__, BaseException) else exc
+    frames = traceback.extract_tb(cause.__traceback__)
+    code = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    detail = " ".join(str(cause).split())[:200]
+    where = f"{exc.file}#{exc.pointer}: " if isinstance(exc, InternalError) else ""
+    doing = f" while {exc.doing}" if isinstance(exc, InternalError) and exc.doing else ""
+    click.echo(
+        f"{where}gen: internal error{doing}{code}: {type(cause).__name__}: {detail} "
+        "(a bug in gen, not in the input: please report it with this line; GEN_DEBUG=1 prints the traceback)",
+        err=True,
+    )
     return 3
 
 
 def _report_conflicts(plans: list[Plan], force: bool) -> bool:
     """Print every file that stops the build; True when there is one."""
+    from .merge import conflict_lines
+
     stopped = False
     for planned in plans:
         ignore_file = planned.out_dir / GENIGNORE
+        if planned.conflicts and not force:
+            stopped = True
+            click.echo(
+                f"{planned.out_dir}: hand edits conflict with the new generation; each file is left as it is, "
+                f"and its merge, with conflict markers, is written next to it as <file>{MERGE_SUFFIX}:",
+                err=True,
+            )
+            for path, text in sorted(planned.conflicts.items()):
+                lines = conflict_lines(text)
+                where = ", ".join(str(line) for line in lines)
+                noun = "conflict" if len(lines) == 1 else "conflicts"
+                click.echo(f"  {path}: {len(lines)} {noun}, {path}{MERGE_SUFFIX} line {where}", err=True)
+            click.echo(
+                f"Resolve them in each {MERGE_SUFFIX} file and run gen build again: it then replaces the file. "
+                "Or overwrite your edits with --force.",
+                err=True,
+            )
         if planned.edited and not force:
             stopped = True
             click.echo(
                 f"{planned.out_dir}: generated files were edited since the last build "
-                f"(their content no longer matches {MANIFEST}):",
+                f"(their content no longer matches {MANIFEST}), and gen cannot merge the edits:",
                 err=True,
             )
             for path in planned.edited:
-                click.echo(f"  {path}", err=True)
+                click.echo(f"  {path}: {planned.unmerged.get(path, 'edited')}", err=True)
             click.echo(
                 f"Keep the edits by listing these paths in {ignore_file}, or overwrite them with --force.", err=True
             )
@@ -153,7 +195,8 @@ def _report_conflicts(plans: list[Plan], force: bool) -> bool:
                 click.echo(f"  {path}", err=True)
             click.echo(f"gen never overwrites them: move them away, or list them in {ignore_file}.", err=True)
     if stopped:
-        click.echo("Nothing was written.", err=True)
+        conflicts = any(planned.conflicts for planned in plans) and not force
+        click.echo("Nothing else was written." if conflicts else "Nothing was written.", err=True)
     return stopped
 
 
@@ -181,7 +224,8 @@ def _report_check(results: list[Result], path: Path) -> int:
         noun = "file differs" if len(found) == 1 else "files differ"
         click.echo(f"{planned.out_dir}: {len(found)} {noun} from what `gen build` would write:")
         for difference in found:
-            click.echo(f"  {difference.status:<9}  {difference.path}")
+            note = f" ({difference.note})" if difference.note else ""
+            click.echo(f"  {difference.status:<9}  {difference.path}{note}")
         for difference in found:
             if budget <= 0:
                 left_out += 1

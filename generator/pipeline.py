@@ -17,7 +17,7 @@ from . import inputs as fingerprint
 from .cache import Cache
 from .config import Config, load_config, overridden
 from .format import format_files, identity
-from .problems import BuildError, Problem
+from .problems import BuildError, Problem, as_errors, working_on
 from .write import Plan, blocked, commit_all, plan
 
 SPEC_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
@@ -59,8 +59,10 @@ class Result:
 
 
 def run(path: Path, options: Options = Options(), cache: Cache | None = None) -> list[Result]:
-    """Build every API under `path`, then write them unless `options.check` or a file in the way (an edited or
-    foreign one, see generator.write) stops the commit. Raises BuildError, having written nothing."""
+    """Build every API under `path`, merge hand edits into it (generator.merge), then write them unless
+    `options.check` or a file in the way (an edited file that did not merge, or a foreign one, see generator.write)
+    stops the commit; a merge conflict writes only its `<file>.gen-merge`. Raises BuildError, having written
+    nothing."""
     sources = discover(path)
     if options.package is not None and len(sources) > 1:
         message = f"names one SDK but {path} holds {len(sources)} APIs; set `package:` in each gen.yaml"
@@ -68,9 +70,22 @@ def run(path: Path, options: Options = Options(), cache: Cache | None = None) ->
     cache = cache if cache is not None else Cache.default()
     built = [build(source, options, cache) for source in sources]
     plans = [plan(result.files, options.out_dir / result.source.name, result.inputs) for result in built]
+    if not options.force:  # every merge is made in memory before anything is written
+        from .merge import resolve
+
+        for planned in plans:
+            if planned.edited:
+                resolve(planned, store=not options.check)
     changes: list[list[str]] = [[] for _ in plans]
-    if not options.check and not any(blocked(planned, options.force) for planned in plans):
+    if options.check:
+        return [Result(*each) for each in zip(built, plans, changes, strict=True)]
+    if not any(blocked(planned, options.force) for planned in plans):
         changes = commit_all(plans, force=options.force)
+    else:
+        from .merge import write_conflicts
+
+        for planned in plans:
+            write_conflicts(planned)  # the one thing a blocked build writes: what a conflict needs resolving
     return [Result(*each) for each in zip(built, plans, changes, strict=True)]
 
 
@@ -112,7 +127,8 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     cache; `Cache(None)` builds from scratch."""
     cache = cache if cache is not None else Cache.default()
     display = fingerprint.display_name(source.config) if source.config else ""
-    own = load_config(source.config, source.name, display)
+    with working_on(display or fingerprint.display_name(source.spec), "", "reading the configuration"):
+        own = load_config(source.config, source.name, display)
     config = overridden(own, package=options.package, formatter=options.formatter)
     # An option is an input only where it changes something: `--package` naming gen.yaml's own package builds the
     # same tree, manifest included.
@@ -134,12 +150,24 @@ def build(source: ApiSource, options: Options = Options(), cache: Cache | None =
     from .render import render
     from .render.runtime import runtime_files
 
-    document = load(source.spec, source.overlays, strict=options.strict)
-    api, ir_warnings = build_ir(document, config)
-    if options.strict and ir_warnings:
-        raise BuildError([Problem(w.file, w.pointer, w.message) for w in ir_warnings])
-    warnings = tuple(document.warnings) + tuple(ir_warnings)
-    files = format_files(render(api, options.templates), config.formatter, cache)
+    found: list[Problem] = []  # the warnings of every stage so far
+    try:
+        with working_on(fingerprint.display_name(source.spec), "", "loading"):
+            document = load(source.spec, source.overlays)
+        found += document.warnings
+        with working_on(document.file, "", "building the IR"):
+            api, ir_warnings = build_ir(document, config)
+        found += ir_warnings
+    except BuildError as exc:
+        if options.strict:  # every problem of every stage that ran, in one report
+            raise BuildError(as_errors([*found, *exc.warnings]) + exc.problems) from None
+        raise
+    if options.strict and found:
+        raise BuildError(as_errors(found))
+    warnings = tuple(found)
+    with working_on(api.source, "", "rendering"):
+        rendered = render(api, options.templates)
+    files = format_files(rendered, config.formatter, cache)
     files = dict(sorted({**files, **runtime_files(api)}.items()))  # black-formatted at the source (generator.runtime)
     cache.put_build(key, {"files": files, "warnings": [[w.file, w.pointer, w.message] for w in warnings]})
     cache.prune()

@@ -7,7 +7,10 @@ plan; `differences()` describes one for `gen build --check`. The rules:
 - Files the previous manifest lists that this build no longer produces are removed; nothing else ever is.
 - A file the manifest does not list is never overwritten or removed (`foreign`), not even with `force`.
 - A listed file whose bytes no longer hash to the manifest's value was edited by hand (`edited`): commit() refuses
-  to replace or remove it unless `force`.
+  to replace or remove it unless `force`. generator.merge turns such a file, where it can, into a three-way merge
+  (`merged`, `kept` or `conflicts`); the manifest records every file's git blob id for that, and always the text gen
+  generated, never the merged one, so that the next build merges again from the right base.
+- `<file>.gen-merge` (a conflict, written by generator.merge) is gen's: a build that commits removes it.
 - Paths matched by out/<api>/.genignore are never written or removed; the manifest lists them apart ("ignored"), so
   that one taken off .genignore later counts as an edited file, not as a stranger.
 - Everything is staged in out/<api>/.gen/ first, then renamed into place, the manifest last; if staging fails,
@@ -31,10 +34,17 @@ from . import __version__
 
 MANIFEST = ".gen/manifest.json"
 GENIGNORE = ".genignore"
+MERGE_SUFFIX = ".gen-merge"
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives `data` as a blob (`git hash-object`): the manifest names each generated text by it, so that a
+    merge finds its base in the repository's history, and gen needs no git to build."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------------- the manifest
@@ -49,15 +59,22 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _manifest_files(manifest: Mapping[str, Any]) -> dict[str, str]:
-    files = manifest.get("files")
+def _manifest_files(manifest: Mapping[str, Any], key: str = "files") -> dict[str, str]:
+    files = manifest.get(key)
     if not isinstance(files, dict):
         return {}
     return {str(k): str(v) for k, v in files.items()}
 
 
-def manifest_bytes(digests: Mapping[str, str], inputs: Mapping[str, Any] | None, ignored: Sequence[str] = ()) -> bytes:
+def manifest_bytes(
+    digests: Mapping[str, str],
+    inputs: Mapping[str, Any] | None,
+    ignored: Sequence[str] = (),
+    blobs: Mapping[str, str] | None = None,
+) -> bytes:
     manifest: dict[str, Any] = {"generator": f"gen {__version__}", "files": dict(sorted(digests.items()))}
+    if blobs:
+        manifest["blobs"] = dict(sorted(blobs.items()))
     if inputs is not None:
         manifest["inputs"] = dict(inputs)
     if ignored:
@@ -117,6 +134,15 @@ class Plan:
         default_factory=list
     )  # not written by gen (not in the manifest), and this build would replace it
     before: dict[str, bytes] = field(default_factory=dict)  # current bytes of every updated or removed file
+    # What the last build generated, by its manifest: sha256 and git blob id of each file.
+    digests_before: dict[str, str] = field(default_factory=dict)
+    blobs_before: dict[str, str] = field(default_factory=dict)
+    # Set by generator.merge.resolve (the edited files it merged are no longer in `edited`):
+    kept: list[str] = field(default_factory=list)  # edited by hand, and the edits are all the merge changes
+    merged: dict[str, str] = field(default_factory=dict)  # path -> how its edits were merged (it is in `update`)
+    conflicts: dict[str, bytes] = field(default_factory=dict)  # path -> the merge, with conflict markers
+    unmerged: dict[str, str] = field(default_factory=dict)  # an edited path -> why it could not be merged
+    stale_merges: list[str] = field(default_factory=list)  # `<file>.gen-merge` beside generated files
     manifest: bytes = b""
     manifest_before: bytes | None = None
     inputs_before: dict[str, Any] = field(default_factory=dict)  # what the last build read, by its manifest
@@ -127,7 +153,7 @@ class Plan:
 
     @property
     def changes(self) -> list[str]:
-        return sorted(self.create + self.update + self.remove)
+        return sorted(self.create + self.update + self.remove + self.stale_merges)
 
     @property
     def up_to_date(self) -> bool:
@@ -184,6 +210,7 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
     ignored_before = {str(p) for p in listed} if isinstance(listed, list) else set()
     ignore = GenIgnore.read(out_dir)
     result = Plan(out_dir=out_dir, generated={}, inputs_before=recorded if isinstance(recorded, dict) else {})
+    result.digests_before, result.blobs_before = previous, _manifest_files(manifest, "blobs")
     base = os.path.join(out_dir, "")  # strings, not Paths: this runs for every file
     fresh = not os.path.lexists(out_dir)  # then nothing is there to read (nor in the way)
     for path in sorted(files):
@@ -197,6 +224,8 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
         if fresh:
             result.create.append(path)
             continue
+        if os.path.lexists(base + path + MERGE_SUFFIX):
+            result.stale_merges.append(path + MERGE_SUFFIX)
         try:
             current = _read_file(base + path)
         except IsADirectoryError:
@@ -219,6 +248,8 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
     for path in sorted(set(previous) - set(files)):
         if path in ignore:
             continue
+        if os.path.lexists(base + path + MERGE_SUFFIX):
+            result.stale_merges.append(path + MERGE_SUFFIX)
         try:
             _check_relative(path)
             current = _read_file(base + path)
@@ -232,7 +263,8 @@ def plan(files: Mapping[str, str | bytes], out_dir: Path, inputs: Mapping[str, A
             result.edited.append(path)
     result.edited.sort()
     result.digests = {path: _digest(data) for path, data in result.generated.items()}
-    result.manifest = manifest_bytes(result.digests, inputs, result.ignored)
+    blobs = {path: blob_id(data) for path, data in result.generated.items()}
+    result.manifest = manifest_bytes(result.digests, inputs, result.ignored, blobs)
     try:
         result.manifest_before = (out_dir / MANIFEST).read_bytes()
     except OSError:
@@ -250,8 +282,9 @@ class WriteRefused(Exception):
 
 
 def blocked(plan: Plan, force: bool) -> list[str]:
-    """The files that stop `plan` from being committed: foreign ones always, edited ones unless `force`."""
-    return sorted(plan.foreign + ([] if force else plan.edited))
+    """The files that stop `plan` from being committed: foreign ones always, edited ones (merged with a conflict, or
+    not merged at all) unless `force`."""
+    return sorted(plan.foreign + ([] if force else plan.edited + list(plan.conflicts)))
 
 
 def _umask() -> int:
@@ -340,7 +373,7 @@ class _Staged:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
                 os.replace(temp, target)
-            for path in self.plan.remove:
+            for path in self.plan.remove + self.plan.stale_merges:
                 target_path = out_dir / path
                 target_path.unlink(missing_ok=True)
                 _remove_empty_parents(target_path.parent, out_dir)
@@ -376,24 +409,31 @@ def write(
 @dataclass(frozen=True)
 class Difference:
     path: str
-    # "missing", "differs", "edited" (by hand since the last build), "stale" (generated before, no longer),
-    # "not gen's" (a file gen did not write is in the way)
+    # "missing", "differs", "edited" (by hand since the last build, and not merged), "merged" (edited, and the edits
+    # merge cleanly with the new text), "conflict" (they do not), "stale" (generated before, no longer; or a
+    # `.gen-merge`), "not gen's" (a file gen did not write is in the way)
     status: str
     before: bytes | None
-    after: bytes | None
+    after: bytes | None  # with "conflict", the merge with its markers
+    note: str = ""  # why an edited file was not merged
 
 
 def differences(plan: Plan) -> list[Difference]:
     found = []
     foreign = set(plan.foreign)
     for path in plan.changes:
-        if path in plan.remove:
-            found.append(Difference(path, "stale", plan.before.get(path), None))
+        if path in plan.remove or path in plan.stale_merges:
+            found.append(Difference(path, "stale", plan.before.get(path), None, plan.unmerged.get(path, "")))
         elif path in plan.create:
             found.append(Difference(path, "missing", None, plan.generated[path]))
+        elif path in plan.conflicts:
+            found.append(Difference(path, "conflict", plan.before.get(path), plan.conflicts[path]))
         else:
             status = "not gen's" if path in foreign else "edited" if path in plan.edited else "differs"
-            found.append(Difference(path, status, plan.before.get(path), plan.generated[path]))
+            status = "merged" if path in plan.merged else status
+            found.append(
+                Difference(path, status, plan.before.get(path), plan.generated[path], plan.unmerged.get(path, ""))
+            )
     if plan.manifest_changed:
         status = "missing" if plan.manifest_before is None else "differs"
         found.append(Difference(MANIFEST, status, plan.manifest_before, plan.manifest))

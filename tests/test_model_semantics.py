@@ -29,8 +29,8 @@ from typing_extensions import is_typeddict
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-# Each case's package is named after its folder (no gen.yaml): six distinct top-level packages.
-CASES = ("composition", "enums", "names", "nullable", "nullable31", "unions")
+# Each case's package is named after its folder (no gen.yaml): seven distinct top-level packages.
+CASES = ("composition", "enums", "names", "nullable", "nullable31", "resources", "unions")
 
 # A serializer warning means a value does not match its annotation: treat it as the bug it is.
 pytestmark = pytest.mark.filterwarnings("error:Pydantic serializer warnings")
@@ -1079,6 +1079,27 @@ SAMPLES: dict[str, dict[str, list[Any]]] = {
             },
         ],
         "RecordOut": [{"id": "i", "record": R31}, {"id": "i", "record": R31, "deleted_at": None}],
+    },
+    "resources": {
+        "APIEndpoint": [{}, {"URL": "https://x"}],
+        "ChatRequest": [{"model": "m"}],
+        "Customer": [{"id": "c", "email": "e"}],
+        "Source": [{"id": "s", "last4": "4242"}],
+        # every acronym-laden wire name comes back as it was sent
+        "Droplet": [
+            {
+                "floatingIPs": ["1.2.3.4"],
+                "reservedIPv6": "::1",
+                "VPCs": ["v"],
+                "accessMTLSAuthentication": True,
+                "1ClickApplications": ["wordpress"],
+                "userIDs": ["u"],
+                "OAuth2Token": "t",
+                "HTTPSProxy": "p",
+                "IPv4Address": "1.2.3.4",
+                "createdAt": "2024-01-01T00:00:00Z",
+            }
+        ],
     },
     "unions": {
         "SystemMessage": [{"role": "system", "content": "s"}, {"role": "developer", "content": "d"}],

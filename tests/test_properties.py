@@ -440,6 +440,32 @@ def round_trip(value: Any, instance: Any) -> Any:
     return adapter.dump_python(adapter.validate_python(instance), mode="json", by_alias=True)
 
 
+@pytest.mark.filterwarnings("error::UserWarning")  # pydantic's serializer warnings are findings too
+def test_a_tag_whose_field_is_renamed_still_tells_the_members_apart(workspace: tuple[Path, Cache]) -> None:
+    # Found by the test below: `名前` is also a class, so the members' tag field is `名前_`; the union read the tag
+    # from the attribute the union alone would have used, found none, and pydantic warned on every dump.
+    member = {"type": "object", "required": ["名前"], "properties": {"名前": {"type": "string", "enum": ["a"]}}}
+    other = {"type": "object", "required": ["名前"], "properties": {"名前": {"type": "string", "enum": ["b"]}}}
+    union = {"oneOf": [{"$ref": "#/components/schemas/Client"}, {"$ref": "#/components/schemas/名前"}]}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Properties", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"Client": member, "名前": other, "Pair": {**union, "discriminator": {"propertyName": "名前"}}}
+        },
+    }
+    base, cache = workspace
+    built = build(document, base, cache)
+    try:
+        pair = getattr(built.models, built.names["Pair"])
+        for instance in ({"名前": "a"}, {"名前": "b"}):
+            assert round_trip(pair, instance) == instance
+    finally:
+        discard(built)
+
+
+@pytest.mark.filterwarnings("error::UserWarning")  # pydantic's serializer warnings are findings too
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

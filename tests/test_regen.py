@@ -261,23 +261,35 @@ def test_empty_folders_left_by_stale_files_are_removed(pets: Path, tmp_path: Pat
 # ---------------------------------------------------------------------------------------------------- hand edits, .genignore
 
 
-def test_edited_generated_file_stops_the_build_until_force(mistral_out: Path, tmp_path: Path, cache: Path) -> None:
-    out = tmp_path / "out"
-    shutil.copytree(mistral_out, out)
-    edited = out / "mistral" / "src" / "mistralai" / "sdk.py"
-    original = edited.read_bytes()
-    edited.write_bytes(original + b"# my fix\n")
-    # The build stops before writing anything at all (the manifest included).
+def test_an_edit_is_kept_until_its_file_changes_then_without_a_base_stops_the_build_until_force(
+    pets: Path, tmp_path: Path, cache: Path
+) -> None:
+    # Outside any git work tree (tests/test_merge3.py has the merges, in one): gen has no base to merge from.
+    out, env = tmp_path / "out", {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    assert run("build", str(pets), "--out", str(out), cache=cache, env=env).returncode == 0
+    fresh = tree(out)
+    edited = out / "pets" / "src" / "pets" / "models" / "pet.py"
+    edited.write_bytes(edited.read_bytes() + b"# my fix\n")
+    # The generated text did not change: the edits are all a merge would change, so they stay (no git needed).
+    result = run("build", str(pets), "--out", str(out), cache=cache, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "0 changed, 1 keeping hand edits" in result.stdout
+    assert edited.read_bytes().endswith(b"# my fix\n")
+    assert run("build", str(pets), "--out", str(out), "--check", cache=cache, env=env).returncode == 0
+
+    (pets / "openapi.yaml").write_text(PETS.replace("        name: {type: string}\n", "        name: {type: string}\n        age: {type: integer}\n", 1))
+    # The build stops before writing anything at all (the manifest included), and says why it did not merge.
     before = snapshot(out)
-    result = run("build", "specs/mistral", "--out", str(out), cache=cache)
+    result = run("build", str(pets), "--out", str(out), cache=cache, env=env)
     assert result.returncode == 1
-    assert "src/mistralai/sdk.py" in result.stderr and "--force" in result.stderr
+    assert f"  src/pets/models/pet.py: {out / 'pets'} is not inside a git work tree: no base to merge from" in result.stderr
+    assert "--force" in result.stderr
     assert snapshot(out) == before
 
-    result = run("build", "specs/mistral", "--out", str(out), "--force", cache=cache)
+    result = run("build", str(pets), "--out", str(out), "--force", cache=cache, env=env)
     assert result.returncode == 0, result.stderr
-    assert edited.read_bytes() == original
-    assert tree(out) == tree(mistral_out)
+    assert b"age: Optional[int]" in edited.read_bytes() and b"# my fix" not in edited.read_bytes()
+    assert tree(out) != fresh and not list(out.rglob("*.gen-merge"))
 
 
 def test_genignore_keeps_a_file_through_any_build(mistral_out: Path, tmp_path: Path, cache: Path) -> None:
@@ -413,9 +425,12 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(pets: Path, tmp_path: P
     target.write_bytes(bytes(data))
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    # The edit is seen: the build keeps it (nothing to merge, the generated text is the same), --force undoes it.
     result = run("build", str(pets), "--out", str(out), cache=cache)
-    assert result.returncode == 1
-    assert "edited since the last build" in result.stderr and target.relative_to(out / "pets").as_posix() in result.stderr
+    assert result.returncode == 0 and "0 changed, 1 keeping hand edits" in result.stdout
+    result = run("build", str(pets), "--out", str(out), "--force", cache=cache)
+    assert result.returncode == 0 and "1 changed" in result.stdout
+    assert target.read_bytes() != bytes(data)
 
 
 def test_black_runs_only_on_new_text(pets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

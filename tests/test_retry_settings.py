@@ -133,6 +133,6 @@ def test_the_sdk_carries_the_settings(built: Any) -> None:
     assert sdk._config.retry_config.max_retries == 5
     assert sdk._config.retry_config.backoff.max_elapsed_time == 20_000  # the rest of the default is kept
     assert built.Sdk(retry_config=None)._config.retry_config is None  # the caller still decides
-    group = importlib.import_module(sdk.default.__class__.__module__)
+    group = importlib.import_module(sdk.things.__class__.__module__)  # untagged: grouped by the path
     endpoints = {v.operation_id: v for v in vars(group).values() if isinstance(v, group.Endpoint)}
     assert {k: e.retry_status_codes for k, e in endpoints.items()} == {"makeThing": ("500",), "listThings": ("500",)}

@@ -30,9 +30,10 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
             op if op.retry_status_codes is not None else replace(op, retry_status_codes=fallback) for op in operations
         ]
     schemas.check_cycles()
+    problems[:] = dict.fromkeys(problems)  # a schema typed from two places reports what it found once
     errors = [p for p in problems if not p.warning]
     if errors:
-        raise BuildError(errors)
+        raise BuildError(errors, [p for p in problems if p.warning])
 
     declarations = dict(schemas.declarations)
     successes = [r.type for op in operations for r in op.responses if r.type is not None and r.status.startswith("2")]
@@ -90,6 +91,7 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
         max_retries=config.max_retries,
         timeout_ms=config.timeout_ms,
         connect_timeout_ms=config.connect_timeout_ms,
+        origins=schemas.origins(),
     ), [p for p in problems if p.warning]
 
 

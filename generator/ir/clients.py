@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import types as t
-from .naming import Namer, module_name, pascal, snake
+from .naming import Namer, attribute_name, module_name, pascal, snake
 
 # Modules of the SDK package that a group module must not shadow.
 _RESERVED_MODULES = frozenset({"models", "sdk", "errors", "utils", "types", "httpclient"})
@@ -128,6 +128,8 @@ def group_tree(operations: list[t.Operation], tag_descriptions: dict[str, str], 
         paths[op.group].append(op)
     taken: set[str] = set()
     classes: set[str] = set(_RESERVED_CLASSES) | {sdk_class}
+    # Groups are named like their tag in snake_case ("1-Click Applications" → one_click_applications).
+    descriptions = {attribute_name(tag): text for tag, text in reversed(tag_descriptions.items())}
 
     def node(path: tuple[str, ...]) -> t.Group:
         children = tuple(node(p) for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
@@ -143,7 +145,7 @@ def group_tree(operations: list[t.Operation], tag_descriptions: dict[str, str], 
             path=path,
             class_name=class_name,
             module=module,
-            description=tag_descriptions.get(path[-1]),
+            description=descriptions.get(path[-1]),
             operations=tuple(paths[path]),
             children=children,
         )

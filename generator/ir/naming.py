@@ -42,9 +42,16 @@ RESERVED_TYPE_NAMES = frozenset(
 # called like one of them (a schema named `importlib` would break every lazy import after it).
 _RESERVED_MODULES = frozenset({"importlib", "annotations"})
 
-# Words inside one chunk: "HTTPCode" → HTTP, Code; "createdAt" → created, At. Letters beyond ASCII
-# count as lower case, so "café" and "名前" stay whole.
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][^\W_A-Z])|[A-Z]?[^\W_A-Z]+|[A-Z]+")
+# Words inside one chunk: "HTTPCode" → HTTP, Code; "createdAt" → created, At. An acronym stays one word
+# in its plural ("floatingIPs" → floating, IPs, not floating, I, Ps), with a version ("IPv6"), and in OAuth.
+# Letters beyond ASCII count as lower case, so "café" and "名前" stay whole.
+_WORD = re.compile(
+    r"OAuth[0-9]*|[A-Z]{2,}s(?![^\W_A-Z])|[A-Z]{2,}v[0-9]+|[A-Z]+(?=[A-Z][^\W_A-Z])|[A-Z]?[^\W_A-Z]+|[A-Z]+"
+)
+# A name that starts with one digit reads it as a word ("1-Click Apps" → one_click_apps) rather than
+# taking a prefix: longer numbers ("404", "2fa") are kept as they are, behind the prefix.
+_DIGITS = "0123456789"
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _SEPARATORS = re.compile(r"[\W_]+")
 
 # The same names are spelled over and over (a property name in every schema that has it, a schema name in every
@@ -86,8 +93,12 @@ def _snake_words(text: str) -> list[str]:
 
 @_remembered
 def snake(text: str) -> str:
-    """`createdAt` → `created_at`; `HTTPCode` → `http_code`; `a.b-c` → `a_b_c`."""
-    return _identifier("_".join(_snake_words(text)), prefix="field")
+    """`createdAt` → `created_at`; `HTTPCode` → `http_code`; `a.b-c` → `a_b_c`; `floatingIPs` → `floating_ips`;
+    `1ClickApps` → `one_click_apps`."""
+    words = _snake_words(text)
+    if len(words) > 1 and words[0] in _DIGITS and words[1][:1].isalpha():
+        words[0] = _DIGIT_WORDS[int(words[0])]
+    return _identifier("_".join(words), prefix="field")
 
 
 @_remembered
@@ -179,3 +190,80 @@ def attribute_name(text: str) -> str:
     """A group's attribute on the SDK (`client.fine_tuning`): snake_case, never a keyword."""
     name = snake(text)
     return name + "_" if keyword.iskeyword(name) or name in _OWN_ATTRIBUTES else name
+
+
+# ---------------------------------------------------------------- operations: groups and method names
+
+# Leading path segments that name a version or the API itself, not a resource: /v1, /v2beta1, /2010-04-01, /api.
+_PREFIX = re.compile(r"v[0-9]+(?:[._-][0-9]+)*(?:(?:alpha|beta|preview|rc)[0-9]*)?|[0-9]+(?:[.-][0-9]+)*|api", re.I)
+_PARAMETER = "{}"
+# Method names from the HTTP method and the path's shape; other methods (HEAD, OPTIONS, ...) keep their own name.
+_ON_COLLECTION = {"GET": "list", "POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
+_ON_ITEM = {"GET": "retrieve", "POST": "update", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
+
+
+def framework_name(operation_id: str, path: str, method: str) -> str:
+    """The name a framework put in front of the path and method: FastAPI's operationId is the function's name, the
+    path with every non-word character as `_`, and the method (`chat_completion_v1_chat_completions_post`)."""
+    suffix = re.sub(r"\W", "_", path) + "_" + method.lower()
+    if operation_id.endswith(suffix) and len(operation_id) > len(suffix):
+        return operation_id[: -len(suffix)]
+    return operation_id
+
+
+def is_mechanical(operation_id: str, path: str, method: str) -> bool:
+    """An operationId spelled from the method and the path alone (`GetCustomersCustomerSources` for GET
+    /v1/customers/{customer}/sources) says nothing the path does not."""
+    said = {method.lower()} | {w for segment in path.split("/") for w in _snake_words(segment)}
+    return set(_snake_words(operation_id)) <= said
+
+
+def _segments(path: str) -> tuple[str, ...]:
+    """The path's segments after its version prefixes: parameters as `{}`, literals without a file extension
+    (`/Calls.json`); a custom method after a parameter (`/jobs/{job}:cancel`) is a segment of its own."""
+    segments = [s for s in path.split("#", 1)[0].split("/") if s]
+    while segments and _PREFIX.fullmatch(segments[0]):
+        segments.pop(0)
+    shape: list[str] = []
+    for segment in segments:
+        if "{" in segment:
+            shape.append(_PARAMETER)
+            _, colon, custom = segment.rpartition("}:")
+            if colon and custom and "{" not in custom:
+                shape.append(custom)
+        else:
+            shape.append(segment.split(".", 1)[0] or segment)
+    return tuple(shape)
+
+
+class Routes:
+    """Groups and method names from the shape of the paths, for operations that neither a tag nor x-speakeasy-group
+    places: `/v1/customers/{id}/sources/{source}` is in group `customers.sources`.
+
+    A literal segment is a resource (a group), except the last one after a first resource when no other path goes
+    below it and only one operation uses it: then it is an action (POST /v1/charges/{id}/capture → `charges.capture`).
+    """
+
+    def __init__(self, endpoints: list[tuple[str, str]]) -> None:
+        self._below: set[tuple[str, ...]] = set()  # shapes some longer path starts with
+        self._count: dict[tuple[str, ...], int] = {}  # operations per shape
+        for path, _ in endpoints:
+            shape = _segments(path)
+            self._below.update(shape[:i] for i in range(1, len(shape)))
+            self._count[shape] = self._count.get(shape, 0) + 1
+
+    def names(self, path: str, method: str) -> tuple[tuple[str, ...], str]:
+        """(the group, the method name)."""
+        shape = _segments(path)
+        groups: list[str] = []
+        for i, segment in enumerate(shape):
+            if segment == _PARAMETER:
+                continue
+            if i == len(shape) - 1 and groups and shape not in self._below and self._count.get(shape, 0) < 2:
+                return tuple(groups), field_name(segment)
+            groups.append(attribute_name(segment))
+        verb = method.upper()
+        if not groups:
+            return ("default",), field_name(method.lower())
+        table = _ON_ITEM if shape[-1] == _PARAMETER else _ON_COLLECTION
+        return tuple(groups), table.get(verb, field_name(method.lower()))

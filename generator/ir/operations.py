@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from ..problems import escape_pointer_token
+from ..problems import escape_pointer_token, working_on
 from . import types as t
-from .naming import attribute_name, field_name, pascal, unique
+from .naming import Routes, attribute_name, field_name, framework_name, is_mechanical, pascal, unique
 from .schemas import SchemaConverter
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")  # query: 3.2
@@ -35,8 +35,7 @@ class OperationBuilder:
         self.schemas = schemas
 
     def build_all(self) -> list[t.Operation]:
-        operations: list[t.Operation] = []
-        pointers: list[str] = []
+        found_all: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = []
         paths = self.schemas.root.get("paths") or {}
         for path, item in paths.items():
             item_ptr = "/paths/" + escape_pointer_token(path)
@@ -49,14 +48,21 @@ class OperationBuilder:
             if isinstance(extra, dict):
                 for method, op in extra.items():
                     found.append((str(method), op, f"{item_ptr}/additionalOperations/{escape_pointer_token(method)}"))
-            for method, op, op_ptr in found:
-                if isinstance(op, dict):
-                    operations.append(self._operation(path, method, op, item, op_ptr))
-                    pointers.append(op_ptr)
-                    self._callbacks(op, op_ptr)
+            found_all.extend((path, method, op, item, op_ptr) for method, op, op_ptr in found if isinstance(op, dict))
+        routes = Routes([(path, method) for path, method, *_ in found_all])
+        operations: list[t.Operation] = []
+        pointers: list[str] = []
+        for path, method, op, item, op_ptr in found_all:
+            with working_on(self.schemas.file, op_ptr):
+                operations.append(self._operation(path, method, op, item, op_ptr, routes))
+            pointers.append(op_ptr)
+            self._callbacks(op, op_ptr)
         self._webhooks()
-        # Method names must be unique within a group; the first in spec order keeps its name.
-        keys = unique([".".join(op.group) + "." + op.method_name for op in operations])
+        # Method names must be unique within a group, and differ from the group's subgroups and from the names every
+        # group has (`with_raw_response`); the first in spec order keeps its name.
+        subgroups = sorted({".".join(op.group[:depth]) for op in operations for depth in range(2, len(op.group) + 1)})
+        subgroups += sorted({".".join(op.group) + ".with_raw_response" for op in operations})
+        keys = unique([*subgroups, *(".".join(op.group) + "." + op.method_name for op in operations)])[len(subgroups) :]
         result = []
         for op, key, op_ptr in zip(operations, keys, pointers, strict=True):
             method_name = key.rsplit(".", 1)[1]
@@ -103,20 +109,14 @@ class OperationBuilder:
             return None
         return tuple(str(c).upper() for c in codes)
 
-    def _operation(self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], ptr: str) -> t.Operation:
+    def _operation(
+        self, path: str, method: str, op: dict[str, Any], item: dict[str, Any], ptr: str, routes: Routes
+    ) -> t.Operation:
         operation_id = op.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
             operation_id = f"{method}_{path}"
         ctx = pascal(operation_id)
-        group_ext = op.get("x-speakeasy-group")
-        if isinstance(group_ext, str) and group_ext:
-            group = tuple(attribute_name(g) for g in group_ext.split("."))
-        elif op.get("tags"):
-            group = (attribute_name(str(op["tags"][0])),)
-        else:
-            group = ("default",)
-        name_ext = op.get("x-speakeasy-name-override")
-        method_name = field_name(name_ext) if isinstance(name_ext, str) and name_ext else field_name(operation_id)
+        group, method_name = _names(op, path, method, routes)
 
         parameters = self._parameters(item, op, ptr, ctx)
         body = self._body(op, ptr, ctx)
@@ -295,6 +295,31 @@ class OperationBuilder:
             result.append(t.Response(status, chosen, typ, description))
         result.sort(key=lambda r: not r.status.startswith("2"))
         return tuple(result)
+
+
+def _names(op: dict[str, Any], path: str, method: str, routes: Routes) -> tuple[tuple[str, ...], str]:
+    """The group and method name: x-speakeasy-group, else the first tag, else the path (see Routes); then
+    x-speakeasy-name-override, else the operationId (without what a framework added), except where the path placed the
+    operation and the operationId only spells out its method and path: then the path's shape names it too."""
+    given = op.get("operationId")
+    operation_id = given if isinstance(given, str) and given else None
+    if operation_id is not None:
+        operation_id = framework_name(operation_id, path.split("#", 1)[0], method)
+    group_ext = op.get("x-speakeasy-group")
+    tags = op.get("tags")
+    by_path = None
+    if isinstance(group_ext, str) and group_ext:
+        group = tuple(attribute_name(g) for g in group_ext.split("."))
+    elif isinstance(tags, list) and tags:
+        group = (attribute_name(str(tags[0])),)
+    else:
+        group, by_path = routes.names(path, method)
+    name_ext = op.get("x-speakeasy-name-override")
+    if isinstance(name_ext, str) and name_ext:
+        return group, field_name(name_ext)
+    if by_path is not None and (operation_id is None or is_mechanical(operation_id, path, method)):
+        return group, by_path
+    return group, field_name(operation_id if operation_id is not None else f"{method}_{path}")
 
 
 def _replace(op: t.Operation, **changes: Any) -> t.Operation:

@@ -7,12 +7,13 @@ enum, a union) is named after where it sits: `ChatCompletionStreamRequest.stop` 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from typing import Any, Iterator
 from urllib.parse import unquote
 
-from ..problems import Problem, escape_pointer_token
+from ..problems import Problem, escape_pointer_token, working_on
 from . import types as t
 from .naming import (
     RESERVED_TYPE_NAMES,
@@ -37,6 +38,27 @@ def _is_null_schema(s: Any) -> bool:
     if "const" in s and s["const"] is None and len(s) <= 3:
         return True
     return s.get("enum") == [None]
+
+
+def _one_value(prop: Any) -> Any:
+    """The only value a property schema admits (`const`, or an enum of one value); None if it admits more."""
+    if not isinstance(prop, dict):
+        return None
+    if "const" in prop:
+        return prop["const"]
+    enum = prop.get("enum")
+    return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
+
+
+def _properties(schema: Any) -> dict[Any, Any]:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
+def _fixed_strings(schema: Any) -> dict[str, str]:
+    """A schema's own properties (not its allOf parts') that admit one string only, with that string."""
+    fixed = {str(wire): _one_value(prop) for wire, prop in _properties(schema).items()}
+    return {wire: value for wire, value in fixed.items() if isinstance(value, str)}
 
 
 def _decode_token(token: str) -> str:
@@ -70,7 +92,12 @@ class SchemaConverter:
             self._refs[ptr] = self._claim(pascal(override if isinstance(override, str) else wire_name), kind)
         for wire_name, schema in schemas.items():
             ptr = "/components/schemas/" + escape_pointer_token(wire_name)
-            self._declare(ptr, schema, self._refs[ptr])
+            with working_on(self.file, ptr):
+                self._declare(ptr, schema, self._refs[ptr])
+
+    def origins(self) -> tuple[tuple[str, str], ...]:
+        """(declaration name, pointer of its schema), in the order they were declared."""
+        return tuple((ref.name, ptr) for ptr, ref in self._refs.items())
 
     def component(self, name: str) -> t.Ref | None:
         """The declaration a component schema became (by its name under components/schemas)."""
@@ -313,17 +340,45 @@ class SchemaConverter:
             return "int"
         return None
 
+    def _values_type(self, s: Schema, values: list[Any], ptr: str) -> t.Type | None:
+        """The type of an enum (other than one of strings or one of integers, which is declared) or of a const: a
+        Literal where Python can spell one, else their JSON type; None leaves the schema's `type` to say it."""
+        values = _distinct(values)
+        if all(v is None or isinstance(v, (str, int)) for v in values):
+            if len(values) == 1:
+                return t.Const(values[0])
+            if all(isinstance(v, bool) for v in values):
+                return t.Primitive("bool")
+            mixed = ", ".join(sorted({_json_type(v) for v in values}))
+            self.warn(ptr, f"enum mixes value types ({mixed}); typed as a Literal of its values")
+            return t.Literal(tuple(values))
+        kinds = sorted({_json_type(v) for v in values})
+        if kinds == ["number"]:  # floats (and integers): float, no Literal
+            return None if "type" in s else t.Primitive("float")
+        const = ptr.endswith("/const")
+        if len(kinds) > 1:
+            what = f"enum values are of mixed types ({', '.join(kinds)})"
+        else:
+            what = f"const is {_ONE[kinds[0]]}" if const else f"enum values are {kinds[0]}s"
+        self.warn(ptr, f"{what}, which a Python Literal cannot hold: typed by JSON type")
+        if "type" in s:
+            return None
+        if len(kinds) > 1:
+            return t.ANY
+        return t.ListOf(t.ANY) if kinds == ["array"] else t.MapOf(t.ANY)
+
     def _type_of_non_null(self, s: Schema, ptr: str, ctx: str) -> t.Type:
         if "const" in s:
-            return t.Const(s["const"])
+            const = self._values_type(s, [s["const"]], ptr + "/const")
+            if const is not None:
+                return const
         enum = s.get("enum")
-        if isinstance(enum, list) and enum:
-            if len(enum) == 1:
-                return t.Const(enum[0])
-            if self._enum_base(enum) is not None:
+        if isinstance(enum, list) and enum and "const" not in s:
+            if len(enum) > 1 and self._enum_base(enum) is not None:
                 return self._inline(ptr, s, ctx, "enum")
-            if not all(isinstance(v, bool) for v in enum):  # [true, false] is just a boolean
-                self.warn(ptr + "/enum", "enum mixes value types; typed by its `type` only")
+            typed = self._values_type(s, enum, ptr + "/enum")
+            if typed is not None:
+                return typed
         for key in ("anyOf", "oneOf"):
             members = s.get(key)
             if isinstance(members, list) and not s.get("properties"):
@@ -373,7 +428,8 @@ class SchemaConverter:
             return self._refs[ptr]
         ref = self._claim(ctx, kind)
         self._refs[ptr] = ref
-        self._declare(ptr, schema, ref)
+        with working_on(self.file, ptr):
+            self._declare(ptr, schema, ref)
         return ref
 
     # ------------------------------------------------------------ declarations
@@ -435,13 +491,38 @@ class SchemaConverter:
                 ctx = ref.name + (pascal(title) if isinstance(title, str) and title else str(i + 1))
                 members.append(self.type_of(member, mptr, ctx))
         members = list(dict.fromkeys(members))
-        discriminator = self._discriminator(ptr, s, members) if key else None
+        spec = s.get("discriminator")
+        if isinstance(spec, dict) and isinstance(spec.get("propertyName"), str):
+            discriminator = self._discriminator(ptr, spec, members)
+        elif key == "oneOf":
+            discriminator = self._constant_tag(ptr, s[key], members)
+        else:
+            discriminator = None
         return t.Union(ref.name, ref.module, description, tuple(members), discriminator)
 
-    def _discriminator(self, ptr: str, s: Schema, members: list[t.Type]) -> t.Discriminator | None:
-        spec = s.get("discriminator")
-        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
+    def _constant_tag(self, ptr: str, schemas: list[Any], members: list[t.Type]) -> t.Discriminator | None:
+        """A oneOf without a discriminator whose object members each fix the same property to a string
+        (`const`, or an enum of one value) is told apart by that property: it is the tag. Of several such
+        properties, the one whose values differ most (`type: skill_card` beside `skill_card_type: keyword`)."""
+        if len(members) < 2 or not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
             return None
+        fixed = [_fixed_strings(self.deref(each, ptr)[0]) for each in schemas]
+        shared = [prop for prop in fixed[0] if all(prop in each for each in fixed[1:])]
+        if not shared:
+            return None
+        prop = max(shared, key=lambda name: len({each[name] for each in fixed}))
+        return self._discriminator(ptr, {"propertyName": prop}, members)
+
+    def _member_schema(self, member: t.Ref) -> tuple[str, Schema]:
+        """Where a union member's schema is, and the schema itself."""
+        for ptr, ref in self._refs.items():
+            if ref == member:
+                found = self.resolve("#" + ptr, ptr)
+                schema = self.deref(found[1], ptr)[0] if found is not None else None
+                return ptr, schema if isinstance(schema, dict) else {}
+        return "", {}
+
+    def _discriminator(self, ptr: str, spec: Schema, members: list[t.Type]) -> t.Discriminator | None:
         prop = spec["propertyName"]
         if not all(isinstance(m, t.Ref) and m.kind == "model" for m in members):
             self.warn(ptr + "/discriminator", "discriminator ignored: not every member is an object schema")
@@ -470,21 +551,28 @@ class SchemaConverter:
         # Spec order of members, then tag order within a member.
         order = {m: i for i, m in enumerate(members)}
         tags.sort(key=lambda item: order[item[1]])
+        self._warn_shared(ptr, tags)
         return t.Discriminator(prop, field_name(prop), tuple(tags))
+
+    def _warn_shared(self, ptr: str, tags: list[tuple[str, t.Ref]]) -> None:
+        """Members that share a tag are all kept, and the data chooses among them: say so once per tag, as the
+        spec does not say which the tag means."""
+        sharing: dict[str, list[str]] = {}
+        for tag, member in tags:
+            sharing.setdefault(tag, []).append(member.name)
+        for tag, names in sharing.items():
+            if len(names) > 1:
+                listed = ", ".join(names[:-1]) + " and " + names[-1]
+                self.warn(ptr, f"members {listed} share the tag {tag!r}; chosen by their required properties")
 
     def _implicit_tag(self, member: t.Ref, prop: str) -> str:
         # The member's own one-value property wins; else the OpenAPI rule: the schema's name.
-        for ptr, ref in self._refs.items():
-            if ref == member:
-                schema, _ = self.deref(self.resolve("#" + ptr, ptr)[1], ptr)  # type: ignore[index]
-                p = (schema.get("properties") or {}).get(prop) if isinstance(schema, dict) else None
-                if isinstance(p, dict):
-                    if "const" in p:
-                        return str(p["const"])
-                    if isinstance(p.get("enum"), list) and len(p["enum"]) == 1:
-                        return str(p["enum"][0])
-                if ptr.startswith("/components/schemas/"):
-                    return _decode_token(ptr.rsplit("/", 1)[-1])
+        ptr, schema = self._member_schema(member)
+        value = _one_value(_properties(schema).get(prop))
+        if value is not None:
+            return str(value)
+        if ptr.startswith("/components/schemas/"):
+            return _decode_token(ptr.rsplit("/", 1)[-1])
         return member.name
 
     def _object_parts(
@@ -529,7 +617,8 @@ class SchemaConverter:
         names = _field_names(list(merged), overrides, self.namer.claimed)
         fields: list[t.Field] = []
         for (wire, (pptr, prop, required)), name in zip(merged.items(), names, strict=True):
-            fields.append(self._field(ref.name, wire, name, pptr, prop, required))
+            with working_on(self.file, pptr or ptr):
+                fields.append(self._field(ref.name, wire, name, pptr, prop, required))
         # Required fields first, each group in spec order: what a caller must pass, then the rest.
         fields.sort(key=lambda f: not f.required)
         closed = s.get("additionalProperties") is False
@@ -549,7 +638,7 @@ class SchemaConverter:
         default = None
         if isinstance(typ, t.Const):
             default = typ
-        elif info.get("x-gen-send-default") is True and "default" in info:
+        elif info.get("x-gen-send-default") is True and isinstance(info.get("default"), (str, int, float, bool)):
             default = t.Const(info["default"])
         elif required and _plain_default(typ, info.get("default")):
             # Required, yet the spec says what to send when the caller has no opinion (`model: mistral-embed`):
@@ -566,6 +655,7 @@ class SchemaConverter:
             example=example,
             deprecated=info.get("deprecated") is True,
             default=default,
+            allowed=allowed_values(self.deref(prop, ptr)[0]),
         )
 
 
@@ -658,3 +748,42 @@ def _member_name(value: Any) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return "VALUE_" + str(value).replace(".", "_").replace("-", "MINUS_")
     return "VALUE_" + str(value).replace("-", "MINUS_")
+
+
+_ONE = {"array": "an array", "object": "an object"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """Each value once, in order; lists and objects compared as JSON (1 and true stay apart)."""
+    seen: dict[str, Any] = {}
+    for value in values:
+        seen.setdefault(allowed_text(value), value)
+    return list(seen.values())
+
+
+def allowed_text(value: Any) -> str:
+    """A value as the JSON the docs show."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def allowed_values(schema: Any) -> tuple[str, ...]:
+    """The values an enum or const allows, as JSON, when the type cannot list them: some value is an object, a list
+    or a float."""
+    if not isinstance(schema, dict):
+        return ()
+    values = [schema["const"]] if "const" in schema else schema.get("enum")
+    if not isinstance(values, list) or all(isinstance(v, (str, int)) or v is None for v in values):
+        return ()
+    return tuple(allowed_text(v) for v in _distinct(values))

@@ -43,6 +43,13 @@ class Const:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """One of a few values of different JSON types (`enum: [1, "a"]`): what a Python Literal can hold."""
+
+    values: tuple[str | int | bool, ...]
+
+
+@dataclass(frozen=True)
 class NullableOf:
     inner: Type
 
@@ -59,7 +66,7 @@ class Ref:
     module: str
 
 
-Type = TypingUnion[Primitive, ListOf, MapOf, Const, NullableOf, Ref]
+Type = TypingUnion[Primitive, ListOf, MapOf, Const, Literal, NullableOf, Ref]
 
 ANY = Primitive("any")
 
@@ -87,6 +94,8 @@ class Field:
     # The value the field takes when the caller leaves it unset, and sends on the wire; only for
     # one-value (const-like) fields and defaults the spec asks to be sent (x-gen-send-default).
     default: Const | None = None
+    # The values an enum or const allows, as JSON text, where the type cannot say them (objects, lists, numbers).
+    allowed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,3 +301,5 @@ class Api:
     # gen.yaml's default timeout for the SDK's own HTTP client (milliseconds; None: no timeout)
     timeout_ms: int | None = 60_000
     connect_timeout_ms: int | None = None  # None: the same as timeout_ms
+    # Where each declaration comes from (name, JSON pointer in `source`), for the line an internal error prints.
+    origins: tuple[tuple[str, str], ...] = ()

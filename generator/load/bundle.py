@@ -237,8 +237,8 @@ def bundle(root: Source) -> tuple[Sources, list[Problem]]:
     except RecursionError:  # only reachable by stacking references to deep objects inside deep objects
         return bundler.sources, [Problem(root.display, "", "references nest too deeply to bundle")]
     problems = list(dict.fromkeys(bundler.problems))  # a reference may be looked at twice; report it once
-    if not problems:
-        problems = _check_local_refs(root.data, bundler.sources)
+    if all(problem.warning for problem in problems):
+        problems += _check_local_refs(root.data, bundler.sources)
     return bundler.sources, problems
 
 
@@ -311,13 +311,125 @@ class _Bundler:
             self._discriminator(node, source, src)
         if kind in OPAQUE_KINDS:
             return node
+        moved = self._expand_containers(node, kind, source, src, dst)
+        if not moved:
+            self._walk_children(node, kind, source, src, dst, moved)
+            return node
+        held = {(file.path, at) for file, at in moved.values()} - self.inlining
+        self.inlining |= held  # a container that (through its content) contains itself is reported, not copied forever
+        try:
+            self._walk_children(node, kind, source, src, dst, moved)
+        finally:
+            self.inlining -= held
+        return node
+
+    def _walk_children(
+        self,
+        node: dict[str, Any],
+        kind: str,
+        source: Source,
+        src: tuple[str | int, ...],
+        dst: tuple[str | int, ...],
+        moved: dict[tuple[str | int, ...], tuple[Source, tuple[str, ...]]],
+    ) -> None:
         # each child is read only when its turn comes, after the children before it have been bundled and replaced
         for container, key, tokens, child_kind in _children(node, kind):
             item = container[key]
-            new = self._walk(item, child_kind, source, src + tokens, dst + tokens)
+            child_source, child_src = source, src + tokens
+            for cut in (2, 1):  # a child of a container copied from elsewhere is read where it came from
+                if moved and tokens[:cut] in moved:
+                    child_source, at = moved[tokens[:cut]]
+                    child_src = at + tokens[cut:]
+                    break
+            new = self._walk(item, child_kind, child_source, child_src, dst + tokens)
             if new is not item:
                 container[key] = new
-        return node
+
+    def _expand_containers(
+        self, node: dict[str, Any], kind: str, source: Source, src: tuple[str | int, ...], dst: tuple[str | int, ...]
+    ) -> dict[tuple[str | int, ...], tuple[Source, tuple[str, ...]]]:
+        """A reference where OpenAPI allows none, in place of a map or a list (`properties: {$ref: attrs.yaml}`,
+        `responses: {$ref: ...}`, a list of parameters, or an item of one that names a list of them), replaced by a
+        copy of what it points to, with a warning. Returns where each copy came from, by its tokens from `node`."""
+        moved: dict[tuple[str | int, ...], tuple[Source, tuple[str, ...]]] = {}
+        for name in list(node):
+            shape = _container_shape(kind, name)
+            value = node[name]
+            if shape is None:
+                continue
+            if _is_reference(value):
+                found = self._container_target(value["$ref"], shape, source, src + (name,))
+                if found is not None:
+                    file, at, copied = found
+                    node[name] = copied
+                    moved[(name,)] = (file, at)
+                    self.sources.record(dst + (name,), file.display, pointer(*at))
+                    self._warn(
+                        source,
+                        src + (name,),
+                        f"{name} is a $ref to '{value['$ref']}', where OpenAPI "
+                        f"expects the {shape} itself; using what it points to",
+                    )
+            elif shape == "list" and kind != "schema" and isinstance(value, list) and any(map(_is_reference, value)):
+                self._splice(node, name, source, src, dst, moved)
+        return moved
+
+    def _splice(
+        self,
+        node: dict[str, Any],
+        name: str,
+        source: Source,
+        src: tuple[str | int, ...],
+        dst: tuple[str | int, ...],
+        moved: dict[tuple[str | int, ...], tuple[Source, tuple[str, ...]]],
+    ) -> None:
+        """Items of a list that are references to lists (`parameters: [{$ref: common.yaml#/paging}]`) are spliced in."""
+        items: list[Any] = []
+        for index, item in enumerate(node[name]):
+            target = self._target(item["$ref"], source, src + (name, index)) if _is_reference(item) else None
+            if target is None or not isinstance(resolve(target[0].data, target[1]), list):
+                items.append(item)
+                continue
+            ref = item["$ref"]
+            found = self._container_target(ref, "list", source, src + (name, index))
+            if found is None:
+                items.append(item)
+                continue
+            file, at, copied = found
+            self._warn(source, src + (name, index), f"{name} item is a $ref to '{ref}', a list; its items are used")
+            for offset, each in enumerate(copied):
+                moved[(name, len(items))] = (file, at + (str(offset),))
+                self.sources.record(dst + (name, len(items)), file.display, pointer(*at, offset))
+                items.append(each)
+        node[name] = items
+
+    def _container_target(
+        self, ref: str, shape: str, source: Source, src: tuple[str | int, ...]
+    ) -> tuple[Source, tuple[str, ...], Any] | None:
+        """The file, pointer and a copy of the map or list a reference names; None after reporting why not."""
+        seen: set[tuple[Path, tuple[str, ...]]] = set()
+        while True:
+            target = self._target(ref, source, src)
+            if target is None:
+                return None
+            file, at = target
+            value = resolve(file.data, at)
+            if value is MISSING:
+                self._error(source, src, f"$ref '{ref}' does not resolve")
+                return None
+            if (file.path, at) in seen or (file.path, at) in self.inlining:
+                self._error(source, src, f"$ref '{ref}' is circular: inlining it would never end")
+                return None
+            seen.add((file.path, at))
+            if not _is_reference(value):
+                break
+            ref, source, src = value["$ref"], file, at
+        if shape == "list" and not isinstance(value, list):
+            return None  # one object where a list of them is expected: walked as that object, and reported later
+        if shape == "map" and not isinstance(value, dict):
+            self._error(source, src, f"$ref '{ref}' stands where a map is expected, but points to something else")
+            return None
+        return file, at, copy.deepcopy(value)
 
     def _reference(
         self, node: dict[str, Any], kind: str, source: Source, src: tuple[str | int, ...], dst: tuple[str | int, ...]
@@ -430,6 +542,24 @@ class _Bundler:
 
     def _error(self, source: Source, src: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(source.display, pointer(*src), message))
+
+    def _warn(self, source: Source, src: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(source.display, pointer(*src), message, warning=True))
+
+
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("$ref"), str)
+
+
+def _container_shape(kind: str, name: str) -> str | None:
+    """ "map" or "list" when the field `name` of a `kind` object holds a map or a list of objects (which OpenAPI never
+    lets be a reference), else None."""
+    if name.startswith("x-"):
+        return None
+    spec = _field_spec(kind, name)
+    if isinstance(spec, tuple):
+        return str(spec[0])
+    return "map" if spec in ("paths", "responses") else None
 
 
 def _check_local_refs(root: dict[str, Any], sources: Sources) -> list[Problem]:

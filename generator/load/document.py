@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..problems import BuildError, Problem
+from ..problems import BuildError, Problem, as_errors
 from .bundle import bundle
 from .read import read
 from .repair import repair
@@ -47,18 +46,18 @@ def load(spec: Path, overlays: Sequence[Path] = (), *, strict: bool = False) -> 
         except BuildError as exc:
             found_problems = exc.problems
         _split(found_problems, errors, warnings)
-    _raise_if(errors)
+    _raise_if(errors, warnings)
 
     openapi, version = _version(data, display)  # again: an overlay may have changed it
     sources, found_problems = bundle(source)
     _split(found_problems, errors, warnings)
-    _raise_if(errors)
+    _raise_if(errors, warnings)
 
     warnings.extend(repair(data, sources))
     warnings.extend(validate(data, version, sources))
     warnings.extend(check_values(data, version, sources))
     if strict:
-        _raise_if([dataclasses.replace(warning, warning=False) for warning in warnings])
+        _raise_if(as_errors(warnings), [])
     return Document(file=display, openapi=openapi, root=data, warnings=tuple(warnings))
 
 
@@ -89,6 +88,6 @@ def _split(problems: Sequence[Problem], errors: list[Problem], warnings: list[Pr
         (warnings if problem.warning else errors).append(problem)
 
 
-def _raise_if(errors: list[Problem]) -> None:
+def _raise_if(errors: list[Problem], warnings: list[Problem]) -> None:
     if errors:
-        raise BuildError(errors)
+        raise BuildError(errors, warnings)

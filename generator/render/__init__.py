@@ -8,6 +8,7 @@ import jinja2
 
 from ..inputs import builtin_templates
 from ..ir import types as t
+from ..problems import working_on
 from . import markdown, text
 from .client import GroupDocs, readme_view
 from .python import PythonViews, sdk_view
@@ -79,6 +80,7 @@ _PACKAGE_OWN = (
     ("SDKError", "._runtime.errors"),
     ("HookContext", "._runtime.hooks"),
     ("Hooks", "._runtime.hooks"),
+    ("RawResponse", "._runtime.raw"),
     ("BackoffStrategy", "._runtime.retries"),
     ("RetryConfig", "._runtime.retries"),
     ("EventStream", "._runtime.sse"),
@@ -114,6 +116,8 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
     pkg = f"src/{api.package}"
     files: dict[str, str] = {}
 
+    origins = dict(api.origins)
+
     def emit(path: str, template: str, **context: object) -> None:
         files[path] = env.get_template(template).render(api=api, **context)
 
@@ -124,14 +128,16 @@ def render(api: t.Api, templates: Path | None = None) -> dict[str, str]:
         stack.extend(group.children)
         groups.append(group)
     for decl in api.declarations:
-        emit(f"{pkg}/models/{decl.module}.py", f"models/{decl.kind}.py.jinja", view=views.view(decl), decl=decl)
-        emit(f"docs/models/{decl.module}.md", f"docs/{decl.kind}.md.jinja", decl=decl)
+        with working_on(api.source, origins.get(decl.name, ""), f"rendering {pkg}/models/{decl.module}.py"):
+            emit(f"{pkg}/models/{decl.module}.py", f"models/{decl.kind}.py.jinja", view=views.view(decl), decl=decl)
+            emit(f"docs/models/{decl.module}.md", f"docs/{decl.kind}.md.jinja", decl=decl)
     declarations = {d.name: d for d in api.declarations}
     group_docs = GroupDocs(api, declarations)
     for group in groups:
-        gview, docs = group_docs(group)
-        emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
-        emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
+        with working_on(api.source, "", f"rendering {pkg}/{group.module}.py"):
+            gview, docs = group_docs(group)
+            emit(f"{pkg}/{group.module}.py", "package/group.py.jinja", view=gview)
+            emit(f"docs/sdks/{group.module}/README.md", "docs/group.md.jinja", view=gview, docs=docs)
     exports = model_exports(api)
     emit(f"{pkg}/models/__init__.py", "models/__init__.py.jinja", exports=exports)
     own, reexported = package_view(api, exports)

@@ -44,6 +44,7 @@ _SOURCES = {
     "Encoding": "._runtime.encoding",
     **dict.fromkeys(("File", "FileTypedDict"), "._runtime.files"),
     "RetryConfig": "._runtime.retries",
+    **dict.fromkeys(("raw", "raw_async"), "._runtime.raw"),
     **dict.fromkeys(("EventStream", "EventStreamAsync"), "._runtime.sse"),
     **dict.fromkeys(("UNSET", "Nullable", "OptionalNullable", "BaseModel"), "._runtime.types"),
     **dict.fromkeys(("OpenStrEnum", "OpenIntEnum", "UnknownVariant", "UNKNOWN_TAG", "discriminate"), "._runtime.types"),
@@ -163,6 +164,8 @@ class Spelling:
             return f"{self.use('Dict')}[str, {self(typ.value, typed_dict=typed_dict, in_union=in_union)}]"
         if isinstance(typ, t.Const):
             return f"{self.use('Literal')}[{py_literal(typ.value)}]"
+        if isinstance(typ, t.Literal):
+            return f"{self.use('Literal')}[{', '.join(map(py_literal, typ.values))}]"
         if isinstance(typ, t.NullableOf):
             return f"{self.use('Nullable')}[{self(typ.inner, typed_dict=typed_dict, in_union=in_union)}]"
         decl = self.declarations.get(typ.name)

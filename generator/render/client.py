@@ -280,8 +280,11 @@ def group_view(group: t.Group, declarations: dict[str, t.Declaration]) -> GroupV
     spell = Spelling(declarations, qualified=True)
     # What the template writes around the operations: the class, its children.
     spell.use("Config")
-    if group.children:
+    if group.children or group.operations:
         spell.use("cached_property")
+    if group.operations:
+        spell.use("raw")
+        spell.use("raw_async")
     operations = tuple(operation_view(op, declarations, spell) for op in group.operations)
     return GroupView(group, operations, group.children, spell.imports.lines())
 
@@ -377,6 +380,7 @@ class ReadmeView:
     timeout_doc: str  # gen.yaml's default timeout, in words
     simplest: OperationDoc | None  # a call that needs no argument, to show a client at work
     upload: OperationDoc | None  # the first operation taking a file
+    raw_example: str | None  # the quick start's call, through with_raw_response (a code block)
 
 
 class GroupDocs:
@@ -450,6 +454,14 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
     env = next((s.env for s in api.security if s.kind != "basic"), None)
     from .python import timeout_doc
 
+    raw_example = None
+    if quick is not None:
+        call = f"res = client.{'.'.join(quick.view.op.group)}.{quick.view.op.method_name}("
+        raw_call = call.replace("res = ", "raw = ").replace(f".{quick.view.op.method_name}(", ".with_raw_response.", 1)
+        raw_call += f"{quick.view.op.method_name}("
+        shown = '    print(raw.status_code, raw.headers.get("content-type"), raw.request_id)\n    print(raw.data)'
+        if call in quick.example and "    print(res)" in quick.example:
+            raw_example = quick.example.replace(call, raw_call).replace("    print(res)", shown)
     simplest = next((d for d in plain if not any(a.required for a in d.view.arguments)), None)
     upload = next((d for d in docs if any(_takes_file(a.type) for a in d.view.arguments)), None)
     return ReadmeView(
@@ -462,6 +474,7 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
         timeout_doc(api),
         simplest,
         upload,
+        raw_example,
     )
 
 

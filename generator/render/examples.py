@@ -31,6 +31,8 @@ def example(typ: t.Type, declarations: dict[str, t.Declaration], given: t.Exampl
         return example(typ.inner, declarations, None, depth)
     if isinstance(typ, t.Const):
         return typ.value
+    if isinstance(typ, t.Literal):
+        return typ.values[0]
     if typ == t.Primitive("file"):
         return {"file_name": "example.txt", "content": Code('open("example.txt", "rb")')}
     if isinstance(typ, t.Primitive):

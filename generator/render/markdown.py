@@ -55,12 +55,20 @@ def fields_table(model: t.Model) -> str:
             f"`{f.name}`",
             type_cell(f.type, presence(f.required, f.nullable)[0]),
             REQUIRED if f.required else NOT_REQUIRED,
-            md_inline(f.description) if f.description else "N/A",
+            _description(f),
         ]
         if with_examples:
             row.append(example_cell(f.example.value) if f.example is not None else "")
         rows.append(row)
     return table(header, rows)
+
+
+def _description(f: t.Field) -> str:
+    text = md_inline(f.description) if f.description else "N/A"
+    if f.allowed:
+        one_of = "One of: " if len(f.allowed) > 1 else "Always: "
+        text += "<br/>" + one_of + ", ".join(code_span(value) for value in f.allowed)
+    return text
 
 
 def members_table(union: t.Union) -> str:

@@ -76,8 +76,7 @@ class PythonViews:
             if disc is not None:
                 for name in ("Annotated", "Tag", "Discriminator", "discriminate"):
                     spell.use(name)
-                for tag, ref in disc.tags:
-                    tags.setdefault(ref, tag)
+                tags = _labels(disc)
                 if decl.open:
                     spell.use("UnknownVariant")
                     spell.use("UNKNOWN_TAG")
@@ -93,9 +92,7 @@ class PythonViews:
                     MemberView(annotation, typed, py_literal(member_tag) if member_tag is not None else None)
                 )
             typed_members = self._typed_members(spell, decl)
-            tag_map = ""
-            if disc is not None:
-                tag_map = "{" + ", ".join(f"{py_literal(tag)}: {py_literal(tags[ref])}" for tag, ref in disc.tags) + "}"
+            tag_map = self._tag_map(disc, tags) if disc is not None else ""
             return self._module(spell, decl, members=tuple(members), tag_map=tag_map, typed_members=typed_members)
         if isinstance(decl, t.Enum):
             spell.use("OpenStrEnum" if decl.base == "str" else "OpenIntEnum")
@@ -107,6 +104,35 @@ class PythonViews:
             alias_annotation=spell(decl.target),
             alias_typed_dict=spell(decl.target, typed_dict=True),
         )
+
+    def _tag_map(self, disc: t.Discriminator, labels: dict[t.Ref, str]) -> str:
+        """Python dict literal: every tag value → the label of its member, or, for a value that several members
+        share, the runtime's candidates for them (label, class name, required and fixed wire properties)."""
+        sharing: dict[str, list[t.Ref]] = {}
+        for tag, ref in disc.tags:
+            sharing.setdefault(tag, []).append(ref)
+        entries = []
+        for tag, refs in sharing.items():
+            if len(refs) == 1:
+                entries.append(f"{py_literal(tag)}: {py_literal(labels[refs[0]])}")
+            else:
+                candidates = ", ".join(self._candidate(disc, ref, labels[ref]) for ref in refs)
+                entries.append(f"{py_literal(tag)}: ({candidates})")
+        return "{" + ", ".join(entries) + "}"
+
+    def _candidate(self, disc: t.Discriminator, ref: t.Ref, label: str) -> str:
+        model = self.decls.get(ref.name)
+        own = model.fields if isinstance(model, t.Model) else ()
+        fields = [f for f in own if f.wire_name != disc.wire_name]
+        # A required property with a default may be left out: what it fixes is checked instead.
+        required = [py_literal(f.wire_name) for f in fields if f.required and f.default is None]
+        fixed = ", ".join(
+            f"{py_literal(f.wire_name)}: {py_literal(f.type.value)}"
+            for f in fields
+            if isinstance(f.type, t.Const) and not f.nullable
+        )
+        spelled = ", ".join(required) + ("," if len(required) == 1 else "")
+        return f"({py_literal(label)}, {py_literal(ref.name)}, ({spelled}), {{{fixed}}})"
 
     def _lax_rank(self, typ: t.Type, seen: frozenset[str] = frozenset()) -> int:
         """0 for most types; 1 for integers (int, integer enums), 2 for floats, which also take numeric strings."""
@@ -346,3 +372,21 @@ def _sdk_imports(api: t.Api) -> tuple[str, ...]:
     imports.add("._runtime.retries", "RetryConfig")
     imports.add("._runtime.unset", "UNSET", "Unset")
     return imports.lines()
+
+
+def _labels(disc: t.Discriminator) -> dict[t.Ref, str]:
+    """Each member's Tag in the union: its first tag value, or, when an earlier member holds that value
+    already, the value and the member's name (a tag shared by members names them all apart)."""
+    labels: dict[t.Ref, str] = {}
+    taken = {tag for tag, _ in disc.tags}
+    for tag, ref in disc.tags:
+        if ref in labels:
+            continue
+        label = tag
+        if label in labels.values():
+            label = f"{tag}~{ref.name}"
+            while label in taken:
+                label += "~"
+            taken.add(label)
+        labels[ref] = label
+    return labels

@@ -15,7 +15,8 @@ times are printed at the end of the module. Then, for every document that builds
 - the package imports: the SDK class, every group, every model, union, enum and alias (each also made into a pydantic
   TypeAdapter, so forward references and recursion resolve);
 - black --check over every built package (most files are laid out without black: black must agree);
-- one `mypy --strict` run over every built package (the whole corpus: it costs ~20 s, so the "sample" is all of it).
+- one `mypy --strict` run over every built package (the whole corpus: it costs ~20 s, so the "sample" is all of it);
+- one `ruff check --select F401,F601,F811,F841` run over every built package: no unused import, no repeated key.
 """
 
 from __future__ import annotations
@@ -92,12 +93,17 @@ WARNINGS: dict[str, list[str]] = {
         # a bad default
         "opc-baseline-openapi-3_0.json#/paths/~1defaults/post/parameters/1/schema/default: "
         "warning: default 1 is not of type 'string'",
+        # FastAPI's operationIds octet_stream_tests_octet_stream_get and ..._post both name a function octet_stream
+        "opc-baseline-openapi-3_0.json#/paths/~1tests~1octet_stream/post: "
+        "warning: two operations are named tests.octet_stream; this one is octet_stream_2",
     ],
     "opc-baseline-openapi-3_1.yaml": [
         "opc-baseline-openapi-3_1.yaml#/paths/~1types~1unions~1duplicate-types/post: "
         "warning: Unevaluated properties are not allowed ('title' was unexpected)",
         "opc-baseline-openapi-3_1.yaml#/paths/~1defaults/post/parameters/1/schema/default: "
         "warning: default 1 is not of type 'string'",
+        "opc-baseline-openapi-3_1.yaml#/paths/~1tests~1octet_stream/post: "
+        "warning: two operations are named tests.octet_stream; this one is octet_stream_2",
     ],
     # The peer generator refuses this document. gen never sends a default the caller did not set, so the SDK is
     # right; the defaults are wrong only as documentation: warnings with their pointers, errors under --strict.
@@ -163,7 +169,7 @@ def _selected_documents(session: pytest.Session) -> list[str]:
             callspec = getattr(item, "callspec", None)
             if callspec is not None and callspec.params.get("name") in NAMES:
                 chosen.add(callspec.params["name"])
-            elif item.name.startswith("test_mypy"):
+            elif item.name.startswith(("test_mypy", "test_ruff")):
                 chosen.update(GOOD)
     return sorted(chosen, key=lambda n: -(DOCUMENTS / n).stat().st_size)  # the largest first
 
@@ -315,6 +321,14 @@ def test_mypy_strict_on_every_built_sdk(builds: dict[str, Future[Result]], tmp_p
     env = {**os.environ, "MYPYPATH": os.pathsep.join(str(r.out / "src") for r in results)}
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+
+
+def test_ruff_finds_no_unused_import_or_duplicate_on_every_built_sdk(builds: dict[str, Future[Result]]) -> None:
+    from test_ruff_clean import ruff_findings  # tests/: what it checks, and on the committed output
+
+    results = [_result(builds, name) for name in GOOD]
+    assert all(r.returncode == 0 for r in results), [r.name for r in results if r.returncode]
+    assert ruff_findings(*(r.out for r in results)) == []
 
 
 # ------------------------------------------------------------------------------------------------ helpers
