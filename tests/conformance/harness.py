@@ -179,12 +179,11 @@ class Operation:
 
 def sdk_client(target: Target, url: str, transport: httpx.BaseTransport) -> Any:
     """The SDK's client, with a dummy value for every credential, retries off, talking through `transport`."""
-    package = import_sdk(target)
-    sdk_class = next(
-        value
-        for value in vars(package).values()
-        if inspect.isclass(value) and value.__module__ == f"{target.package}.sdk"
-    )
+    import_sdk(target)
+    module = importlib.import_module(f"{target.package}.sdk")
+    (sdk_class,) = [
+        value for value in list(vars(module).values()) if inspect.isclass(value) and value.__module__ == module.__name__
+    ]
     credentials = {}
     for parameter in list(inspect.signature(sdk_class).parameters.values()):
         if parameter.kind is parameter.POSITIONAL_OR_KEYWORD:
