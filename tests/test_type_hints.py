@@ -55,7 +55,7 @@ print("\n".join(failures))
 sys.exit(1 if failures else 0)
 """
 
-CASES = ("composition", "enums", "names", "names_injection", "nullable", "nullable31", "resources", "unions")
+CASES = ("composition", "enums", "names", "names_injection", "nullable", "nullable31", "pagination", "resources", "unions")
 
 
 @pytest.fixture(scope="module")

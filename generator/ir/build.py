@@ -11,6 +11,7 @@ from ..problems import BuildError, Problem
 from . import types as t
 from .clients import errors_from_bodies, group_tree, security_schemes
 from .operations import OperationBuilder
+from .pagination import paginate
 from .schemas import SchemaConverter
 
 
@@ -41,6 +42,10 @@ def build_ir(document: Document, config: Config) -> tuple[t.Api, list[Problem]]:
     used_elsewhere = _reachable(declarations, [*_request_types(operations), *successes]) | {r.name for r in inner}
     operations = errors_from_bodies(declarations, operations, used_elsewhere, schemas.namer)
     _files_in_multipart(declarations, operations)
+    operations = [
+        replace(op, pagination=paginate(op, raw, ptr, declarations, schemas.warn, schemas.deref))
+        for op, (raw, ptr) in zip(operations, builder.sources, strict=True)
+    ]
     sent = _reachable(declarations, _request_types(operations))
     received = _reachable(declarations, _response_types(operations))
     for name, decl in declarations.items():

@@ -33,6 +33,8 @@ _RETRY_STATUS = re.compile(r"[1-5](?:[0-9]{2}|XX)", re.IGNORECASE)
 class OperationBuilder:
     def __init__(self, schemas: SchemaConverter) -> None:
         self.schemas = schemas
+        # The spec's operation object and its pointer, for each operation build_all returns, in the same order.
+        self.sources: list[tuple[dict[str, Any], str]] = []
 
     def build_all(self) -> list[t.Operation]:
         found_all: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = []
@@ -64,6 +66,7 @@ class OperationBuilder:
         subgroups += sorted({".".join(op.group) + ".with_raw_response" for op in operations})
         keys = unique([*subgroups, *(".".join(op.group) + "." + op.method_name for op in operations)])[len(subgroups) :]
         result = []
+        self.sources = [(op, op_ptr) for _, _, op, _, op_ptr in found_all]
         for op, key, op_ptr in zip(operations, keys, pointers, strict=True):
             method_name = key.rsplit(".", 1)[1]
             if method_name != op.method_name:
@@ -192,6 +195,7 @@ class OperationBuilder:
             example = None
             if "example" in p:
                 example = t.Example(p["example"])
+            default = schema.get("default") if isinstance(schema, dict) else None
             result.append(
                 t.Parameter(
                     name=name,
@@ -205,6 +209,7 @@ class OperationBuilder:
                     explode=bool(explode),
                     deprecated=p.get("deprecated") is True,
                     example=example,
+                    default=default if isinstance(default, int) and not isinstance(default, bool) else None,
                 )
             )
         # Path parameters first (in path order), then required ones, then the rest.

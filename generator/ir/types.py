@@ -188,6 +188,8 @@ class Parameter:
     explode: bool = True
     deprecated: bool = False
     example: Example | None = None
+    # The schema's `default` when it is an integer: where a page or offset starts when the caller leaves it out.
+    default: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,30 @@ class Response:
     content_type: str | None  # None when the response has no body
     type: Type | None
     description: str | None = None
+
+
+# Where a value lies inside a page: attribute names of the models on the way, and list indexes (-1: the last item).
+Steps = tuple[TypingUnion[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How an operation's response is one page of a longer list, and how to ask for the page after it."""
+
+    # page: a page number goes up by one; offset: an offset goes up by the items received; cursor: the next request
+    # sends a value the page gives; url: the next request goes to a URL the page gives (body or `Link` header).
+    kind: TypingLiteral["page", "offset", "cursor", "url"]
+    items: Steps  # the list of items in the page model
+    item: Type
+    param: str | None = None  # the Python name of the parameter that advances (page, offset or cursor)
+    size: str | None = None  # the page size (`page_size`, `limit`) parameter's Python name
+    start: int = 0  # the page or offset the server uses when the caller gives none
+    total: Steps | None = None  # the number of items of the whole list
+    total_pages: Steps | None = None
+    has_more: Steps | None = None  # a flag that is false on the last page
+    next_cursor: Steps | None = None  # the cursor of the next page (`("data", -1, "id")`: the last item's id)
+    next_url: Steps | None = None  # kind url: the next page's URL in the body; None: the `Link` header's rel="next"
+    origin: TypingLiteral["x-speakeasy-pagination", "detected"] = "detected"
 
 
 @dataclass(frozen=True)
@@ -251,6 +277,7 @@ class Operation:
     # The statuses to retry (x-speakeasy-retries, gen.yaml retries.status_codes); None: the
     # runtime's safe default (429, 503, and 5XX for idempotent methods).
     retry_status_codes: tuple[str, ...] | None = None
+    pagination: Pagination | None = None
 
 
 # ---------------------------------------------------------------- the API

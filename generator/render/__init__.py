@@ -81,6 +81,7 @@ _PACKAGE_OWN = (
     ("HookContext", "._runtime.hooks"),
     ("Hooks", "._runtime.hooks"),
     ("RawResponse", "._runtime.raw"),
+    ("PaginationLoopError", "._runtime.pagination"),
     ("BackoffStrategy", "._runtime.retries"),
     ("RetryConfig", "._runtime.retries"),
     ("EventStream", "._runtime.sse"),

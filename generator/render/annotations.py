@@ -39,6 +39,7 @@ _SOURCES = {
     **dict.fromkeys(("TypeAlias", "TypeAliasType", "TypedDict"), "typing_extensions"),
     "models": ".",
     "client as _client": "._runtime",
+    "pagination as _pagination": "._runtime",
     **dict.fromkeys(("Call", "Endpoint", "Param"), "._runtime.client"),
     "Config": "._runtime.config",
     "Encoding": "._runtime.encoding",

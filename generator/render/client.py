@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import types as t
+from ..ir.naming import pascal
 from .annotations import Spelling, presence
 from .text import py_literal
 
@@ -44,6 +45,19 @@ class Argument:
 
 
 @dataclass(frozen=True)
+class PageView:
+    """The page class of a paginated operation: its response model, which also iterates across pages."""
+
+    class_name: str  # ListPage
+    bases: str  # the runtime's Page of the item type, then the response model
+    model: str  # the response model's name
+    item: t.Type
+    constant: str  # the module-level Paging's name
+    paging_args: tuple[str, ...]  # source of the Paging(...) arguments
+    paging: t.Pagination
+
+
+@dataclass(frozen=True)
 class OperationView:
     op: t.Operation
     constant: str  # the module-level Endpoint's name
@@ -56,6 +70,8 @@ class OperationView:
     runner: str  # call | stream
     endpoint_args: tuple[str, ...]  # source of the Endpoint(...) arguments
     docstring: str | None
+    caller: str = "_client"  # the runtime module whose `runner` makes the call
+    page: PageView | None = None
 
 
 def _argument(
@@ -87,7 +103,6 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
     for name in (
         "Endpoint",
         "Call",
-        "client as _client",
         "Optional",
         "Mapping",
         "OptionalNullable",
@@ -214,6 +229,13 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
     if op.retry_status_codes is not None:
         endpoint_args.append(f"retry_status_codes=({''.join(py_literal(c) + ', ' for c in op.retry_status_codes)})")
     doc = _docstring(op, arguments)
+    page = None
+    if op.pagination is not None and success is not None and isinstance(success.type, t.Ref):
+        page = _page_view(op, op.pagination, success.type, spell)
+        result = returns = returns_async = page.class_name
+        endpoint_args = [f"response=lambda: {result}" if a.startswith("response=") else a for a in endpoint_args]
+    else:
+        spell.use("client as _client")  # a group of paginated operations only calls through _pagination
     return OperationView(
         op=op,
         constant=constant,
@@ -226,11 +248,37 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         runner=runner,
         endpoint_args=tuple(endpoint_args),
         docstring=doc,
+        caller="_pagination" if page is not None else "_client",
+        page=page,
     )
 
 
 def _is_error(typ: t.Type | None) -> bool:
     return isinstance(typ, t.Ref) and typ.kind == "error"
+
+
+def _page_view(op: t.Operation, paging: t.Pagination, model: t.Ref, spell: Spelling) -> PageView:
+    names = [p.name for p in op.parameters]
+    arguments = [py_literal(paging.kind), _steps(paging.items)]
+    if paging.param is not None:
+        arguments.append(f"param={names.index(paging.param)}")
+    if paging.size is not None:
+        arguments.append(f"size={names.index(paging.size)}")
+    if paging.kind in ("page", "offset"):
+        arguments.append(f"start={paging.start}")
+    for key in ("total", "total_pages", "has_more", "next_cursor", "next_url"):
+        steps = getattr(paging, key)
+        if steps is not None:
+            arguments.append(f"{key}={_steps(steps)}")
+    class_name = pascal(op.method_name) + "Page"
+    spell.use("pagination as _pagination")
+    bases = f"_pagination.Page[{spell(paging.item)}], {spell(model)}"
+    constant = f"_{op.method_name.upper()}_PAGING"
+    return PageView(class_name, bases, model.name, paging.item, constant, tuple(arguments), paging)
+
+
+def _steps(steps: t.Steps) -> str:
+    return f"({''.join(py_literal(s) + ', ' for s in steps)})"
 
 
 def _encoding(constructor: str, encoding: t.PartEncoding) -> str:
@@ -326,6 +374,8 @@ def operation_doc(
     call = f"    res = {call_path}(\n" + "\n".join(args) + "\n    )" if args else f"    res = {call_path}()"
     if view.runner == "stream":
         use = "\n\n    with res as event_stream:\n        for event in event_stream:\n            print(event, flush=True)"
+    elif view.page is not None:
+        use = "\n\n    for item in res:  # every item, this page's then the next pages' (one request each)\n        print(item)"
     elif view.returns == "None":
         use = ""
     elif view.returns == "httpx.Response":
@@ -340,6 +390,13 @@ def operation_doc(
         success = next((r for r in op.responses if r.status == "default" and not _is_error(r.type)), None)
     if view.runner == "stream" and success is not None and isinstance(success.type, t.Ref):
         response = f"**EventStream[[models.{success.type.name}](../../models/{success.type.module}.md)]**: iterate it (or use it in `with`) to get the events as they arrive."
+    elif view.page is not None and success is not None and isinstance(success.type, t.Ref):
+        response = (
+            f"**{view.page.class_name}**: the first page, a [models.{success.type.name}](../../models/{success.type.module}.md) "
+            f"that also iterates over the items of every page (`for item in res`, `async for item in res`), "
+            f"asking for each next page only when the items before it have been used; `res.iter_pages()` "
+            f"(`res.iter_pages_async()`) goes page by page. {_stops(view.page.paging)}"
+        )
     elif success is not None and isinstance(success.type, t.Ref) and view.returns != "httpx.Response":
         response = f"**[models.{success.type.name}](../../models/{success.type.module}.md)**"
     elif view.returns == "httpx.Response":
@@ -381,6 +438,9 @@ class ReadmeView:
     simplest: OperationDoc | None  # a call that needs no argument, to show a client at work
     upload: OperationDoc | None  # the first operation taking a file
     raw_example: str | None  # the quick start's call, through with_raw_response (a code block)
+    paged: OperationDoc | None = None  # the first paginated operation
+    paged_async: str | None = None  # a code block: its items with `async for`
+    paged_names: tuple[str, ...] = ()  # `group.method` of every paginated operation
 
 
 class GroupDocs:
@@ -438,13 +498,7 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
                 "with res as event_stream:\n        for event",
                 "async with res as event_stream:\n        async for event",
             )
-        lines = ["import asyncio"] + code.split("\n")
-        body_start = next(i for i, line in enumerate(lines) if line.startswith("async with"))
-        inner = ["async def main() -> None:"] + ["    " + line if line else line for line in lines[body_start:]]
-        head = lines[:body_start]
-        while head and not head[-1]:
-            head.pop()
-        async_example = markdown.code_block("\n".join(head + ["", ""] + inner + ["", "", "asyncio.run(main())"]))
+        async_example = markdown.code_block(_in_main(code))
     errors = [
         r.type.name
         for op in api.operations
@@ -464,6 +518,14 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
             raw_example = quick.example.replace(call, raw_call).replace("    print(res)", shown)
     simplest = next((d for d in plain if not any(a.required for a in d.view.arguments)), None)
     upload = next((d for d in docs if any(_takes_file(a.type) for a in d.view.arguments)), None)
+    paged = next((d for d in docs if d.view.page is not None), None)
+    paged_async = None
+    if paged is not None:
+        code = paged.example.split("\n", 1)[1].rsplit("\n", 1)[0]
+        method = paged.view.op.method_name
+        code = code.replace(f"with {api.sdk_class}(", f"async with {api.sdk_class}(")
+        code = code.replace(f".{method}(", f".{method}_async(", 1).replace("res = client.", "res = await client.")
+        paged_async = markdown.code_block(_in_main(code.replace("for item in res", "async for item in res")))
     return ReadmeView(
         quick,
         streaming,
@@ -475,7 +537,46 @@ def readme_view(api: t.Api, declarations: dict[str, t.Declaration], group_docs: 
         simplest,
         upload,
         raw_example,
+        paged,
+        paged_async,
+        tuple(".".join(g.path) + "." + d.view.op.method_name for g, ds in groups for d in ds if d.view.page),
     )
+
+
+def _in_main(code: str) -> str:
+    """An example that starts `async with`, run by `asyncio.run(main())`."""
+    lines = ["import asyncio"] + code.split("\n")
+    body_start = next(i for i, line in enumerate(lines) if line.startswith("async with"))
+    inner = ["async def main() -> None:"] + ["    " + line if line else line for line in lines[body_start:]]
+    head = lines[:body_start]
+    while head and not head[-1]:
+        head.pop()
+    return "\n".join(head + ["", ""] + inner + ["", "", "asyncio.run(main())"])
+
+
+def _stops(paging: t.Pagination) -> str:
+    """How the pages of an operation follow each other and end, in a sentence or two for its docs."""
+    param = f"`{paging.param}`"
+    if paging.kind == "page":
+        how = f"Each next page asks for {param} + 1"
+    elif paging.kind == "offset":
+        how = f"Each next page moves {param} on by the items received"
+    elif paging.kind == "cursor":
+        how = f"Each next page sends the cursor the page before gave as {param}"
+    else:
+        how = "Each next page is fetched from the link the page before gave" + (
+            "" if paging.next_url is not None else ' in its `Link` header (rel="next")'
+        )
+    ends = ["a page without items"]
+    if paging.total is not None or paging.total_pages is not None:
+        ends.append("the page that reaches the total")
+    if paging.has_more is not None:
+        ends.append("a page whose has-more flag is false")
+    if paging.kind == "cursor":
+        ends.append("a page without a next cursor")
+    if paging.kind == "url":
+        ends.append("a page without a next link")
+    return f"{how}, with the call's other arguments and options; the last page is {', or '.join(ends)}."
 
 
 def _takes_file(typ: t.Type) -> bool:

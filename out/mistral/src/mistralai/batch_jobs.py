@@ -10,14 +10,14 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 from typing_extensions import Literal
 
 from . import models
-from ._runtime import client as _client
+from ._runtime import client as _client, pagination as _pagination
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
-_LIST: Endpoint[models.BatchJobsOut] = Endpoint(
+_LIST: Endpoint[ListPage] = Endpoint(
     "jobs_api_routes_batch_get_batch_jobs",
     "GET",
     "/v1/batch/jobs",
@@ -31,8 +31,16 @@ _LIST: Endpoint[models.BatchJobsOut] = Endpoint(
         Param("status", "query", "form", True),
     ),
     accept="application/json",
-    response=lambda: models.BatchJobsOut,
+    response=lambda: ListPage,
     kind="json",
+)
+_LIST_PAGING = _pagination.Paging(
+    "page",
+    ("data",),
+    param=0,
+    size=1,
+    start=0,
+    total=("total",),
 )
 _CREATE: Endpoint[models.BatchJobOut] = Endpoint(
     "jobs_api_routes_batch_create_batch_job",
@@ -61,6 +69,15 @@ _CANCEL: Endpoint[models.BatchJobOut] = Endpoint(
     response=lambda: models.BatchJobOut,
     kind="json",
 )
+
+
+class ListPage(_pagination.Page[models.BatchJobOut], models.BatchJobsOut):
+    """A page of `BatchJobs.list`: the BatchJobsOut it answered.
+
+    It also iterates over the items of this page and of every page after it, one request per page
+    when needed: `for item in page`, or `async for item in page`; `page.iter_pages()` and
+    `page.iter_pages_async()` go over the pages.
+    """
 
 
 class BatchJobs:
@@ -104,7 +121,7 @@ class BatchJobs:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.BatchJobsOut:
+    ) -> ListPage:
         """Get Batch Jobs
 
         Get a list of batch jobs for your organization and user.
@@ -114,12 +131,13 @@ class BatchJobs:
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
             http_headers: Extra headers to send with this call."""
-        return _client.call(
+        return _pagination.call(
             self._config,
             _LIST,
             (page, page_size, model, metadata, created_after, created_by_me, status),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+            _LIST_PAGING,
         )
 
     async def list_async(
@@ -152,7 +170,7 @@ class BatchJobs:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.BatchJobsOut:
+    ) -> ListPage:
         """Get Batch Jobs
 
         Get a list of batch jobs for your organization and user.
@@ -162,12 +180,13 @@ class BatchJobs:
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
             http_headers: Extra headers to send with this call."""
-        return await _client.call_async(
+        return await _pagination.call_async(
             self._config,
             _LIST,
             (page, page_size, model, metadata, created_after, created_by_me, status),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+            _LIST_PAGING,
         )
 
     def create(

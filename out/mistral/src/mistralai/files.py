@@ -11,7 +11,7 @@ import httpx
 from typing_extensions import Literal
 
 from . import models
-from ._runtime import client as _client
+from ._runtime import client as _client, pagination as _pagination
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.files import File, FileTypedDict
@@ -19,7 +19,7 @@ from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
-_LIST: Endpoint[models.ListFilesOut] = Endpoint(
+_LIST: Endpoint[ListPage] = Endpoint(
     "files_api_routes_list_files",
     "GET",
     "/v1/files",
@@ -32,8 +32,16 @@ _LIST: Endpoint[models.ListFilesOut] = Endpoint(
         Param("purpose", "query", "form", True),
     ),
     accept="application/json",
-    response=lambda: models.ListFilesOut,
+    response=lambda: ListPage,
     kind="json",
+)
+_LIST_PAGING = _pagination.Paging(
+    "page",
+    ("data",),
+    param=0,
+    size=1,
+    start=0,
+    total=("total",),
 )
 _UPLOAD: Endpoint[models.UploadFileOut] = Endpoint(
     "files_api_routes_upload_file",
@@ -82,6 +90,15 @@ _GET_SIGNED_URL: Endpoint[models.FileSignedURL] = Endpoint(
     response=lambda: models.FileSignedURL,
     kind="json",
 )
+
+
+class ListPage(_pagination.Page[models.FileSchema], models.ListFilesOut):
+    """A page of `Files.list`: the ListFilesOut it answered.
+
+    It also iterates over the items of this page and of every page after it, one request per page
+    when needed: `for item in page`, or `async for item in page`; `page.iter_pages()` and
+    `page.iter_pages_async()` go over the pages.
+    """
 
 
 class Files:
@@ -138,7 +155,7 @@ class Files:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.ListFilesOut:
+    ) -> ListPage:
         """List Files
 
         Returns a list of files that belong to the user's organization.
@@ -148,12 +165,13 @@ class Files:
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
             http_headers: Extra headers to send with this call."""
-        return _client.call(
+        return _pagination.call(
             self._config,
             _LIST,
             (page, page_size, sample_type, source, search, purpose),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+            _LIST_PAGING,
         )
 
     async def list_async(
@@ -197,7 +215,7 @@ class Files:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.ListFilesOut:
+    ) -> ListPage:
         """List Files
 
         Returns a list of files that belong to the user's organization.
@@ -207,12 +225,13 @@ class Files:
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
             http_headers: Extra headers to send with this call."""
-        return await _client.call_async(
+        return await _pagination.call_async(
             self._config,
             _LIST,
             (page, page_size, sample_type, source, search, purpose),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+            _LIST_PAGING,
         )
 
     def upload(

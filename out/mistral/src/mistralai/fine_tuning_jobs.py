@@ -10,14 +10,14 @@ from typing import List, Mapping, Optional, Sequence, Union
 from typing_extensions import Literal
 
 from . import models
-from ._runtime import client as _client
+from ._runtime import client as _client, pagination as _pagination
 from ._runtime.client import Call, Endpoint, Param
 from ._runtime.config import Config
 from ._runtime.raw import raw, raw_async
 from ._runtime.retries import RetryConfig
 from ._runtime.types import UNSET, OptionalNullable
 
-_LIST: Endpoint[models.JobsOut] = Endpoint(
+_LIST: Endpoint[ListPage] = Endpoint(
     "jobs_api_routes_fine_tuning_get_fine_tuning_jobs",
     "GET",
     "/v1/fine_tuning/jobs",
@@ -33,8 +33,16 @@ _LIST: Endpoint[models.JobsOut] = Endpoint(
         Param("suffix", "query", "form", True),
     ),
     accept="application/json",
-    response=lambda: models.JobsOut,
+    response=lambda: ListPage,
     kind="json",
+)
+_LIST_PAGING = _pagination.Paging(
+    "page",
+    ("data",),
+    param=0,
+    size=1,
+    start=0,
+    total=("total",),
 )
 _CREATE: Endpoint[models.JobsAPIRoutesFineTuningCreateFineTuningJobResponse] = Endpoint(
     "jobs_api_routes_fine_tuning_create_fine_tuning_job",
@@ -73,6 +81,15 @@ _START: Endpoint[models.DetailedJobOut] = Endpoint(
     response=lambda: models.DetailedJobOut,
     kind="json",
 )
+
+
+class ListPage(_pagination.Page[models.JobOut], models.JobsOut):
+    """A page of `FineTuningJobs.list`: the JobsOut it answered.
+
+    It also iterates over the items of this page and of every page after it, one request per page
+    when needed: `for item in page`, or `async for item in page`; `page.iter_pages()` and
+    `page.iter_pages_async()` go over the pages.
+    """
 
 
 class FineTuningJobs:
@@ -121,7 +138,7 @@ class FineTuningJobs:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.JobsOut:
+    ) -> ListPage:
         """Get Fine Tuning Jobs
 
         Get a list of fine-tuning jobs for your organization and user.
@@ -140,7 +157,7 @@ class FineTuningJobs:
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
             http_headers: Extra headers to send with this call."""
-        return _client.call(
+        return _pagination.call(
             self._config,
             _LIST,
             (
@@ -156,6 +173,7 @@ class FineTuningJobs:
             ),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+            _LIST_PAGING,
         )
 
     async def list_async(
@@ -193,7 +211,7 @@ class FineTuningJobs:
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
-    ) -> models.JobsOut:
+    ) -> ListPage:
         """Get Fine Tuning Jobs
 
         Get a list of fine-tuning jobs for your organization and user.
@@ -212,7 +230,7 @@ class FineTuningJobs:
             server_url: Override the server URL for this call.
             timeout_ms: Override the client's timeout for this call, in milliseconds.
             http_headers: Extra headers to send with this call."""
-        return await _client.call_async(
+        return await _pagination.call_async(
             self._config,
             _LIST,
             (
@@ -228,6 +246,7 @@ class FineTuningJobs:
             ),
             None,
             Call(retries, server_url, timeout_ms, http_headers),
+            _LIST_PAGING,
         )
 
     def create(

@@ -15,6 +15,7 @@ from ._runtime.errors import SDKError as SDKError
 from ._runtime.hooks import HookContext as HookContext
 from ._runtime.hooks import Hooks as Hooks
 from ._runtime.raw import RawResponse as RawResponse
+from ._runtime.pagination import PaginationLoopError as PaginationLoopError
 from ._runtime.retries import BackoffStrategy as BackoffStrategy
 from ._runtime.retries import RetryConfig as RetryConfig
 from ._runtime.sse import EventStream as EventStream
@@ -54,6 +55,7 @@ __all__ = [
     "HookContext",
     "Hooks",
     "RawResponse",
+    "PaginationLoopError",
     "BackoffStrategy",
     "RetryConfig",
     "EventStream",

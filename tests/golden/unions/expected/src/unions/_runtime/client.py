@@ -436,7 +436,9 @@ def build_request(
     args: Sequence[Any],
     body: Any,
     call: Call,
+    url: Optional[str] = None,
 ) -> httpx.Request:
+    """`url`, when given, is the whole URL with its query (a next page's link): the query parameters are not added."""
     headers: Dict[str, str] = {
         "Accept": endpoint.accept,
         "User-Agent": config.user_agent,
@@ -447,9 +449,10 @@ def build_request(
         if param.location == "path":
             path_values.append((param.wire_name, value, param.style, param.explode))
         elif param.location == "query":
-            query.extend(
-                query_pairs(param.wire_name, value, param.style, param.explode)
-            )
+            if url is None:
+                query.extend(
+                    query_pairs(param.wire_name, value, param.style, param.explode)
+                )
         elif value is not None and not isinstance(value, Unset):
             if param.location == "header":
                 headers[param.wire_name] = header_value(value, param.explode)
@@ -472,7 +475,7 @@ def build_request(
     timeout: Any = httpx.USE_CLIENT_DEFAULT if timeout_ms is None else timeout_ms / 1000
     return client.build_request(
         endpoint.method,
-        base + path,
+        url if url is not None else base + path,
         params=query or None,
         headers=headers,
         timeout=timeout,
@@ -577,29 +580,59 @@ def _context(config: Config, endpoint: Endpoint[Any], call: Call) -> HookContext
 def call(
     config: Config, endpoint: Endpoint[T], args: Sequence[Any], body: Any, options: Call
 ) -> T:
-    result: T = _invoke(config, endpoint, args, body, options)
+    result: T = _invoke(config, endpoint, args, body, options)[0]
     return result
 
 
 def stream(
     config: Config, endpoint: Endpoint[T], args: Sequence[Any], body: Any, options: Call
 ) -> EventStream[T]:
-    result: EventStream[T] = _invoke(config, endpoint, args, body, options)
+    result: EventStream[T] = _invoke(config, endpoint, args, body, options)[0]
     return result
 
 
 async def call_async(
     config: Config, endpoint: Endpoint[T], args: Sequence[Any], body: Any, options: Call
 ) -> T:
-    result: T = await _invoke_async(config, endpoint, args, body, options)
+    result: T = (await _invoke_async(config, endpoint, args, body, options))[0]
     return result
 
 
 async def stream_async(
     config: Config, endpoint: Endpoint[T], args: Sequence[Any], body: Any, options: Call
 ) -> EventStreamAsync[T]:
-    result: EventStreamAsync[T] = await _invoke_async(
-        config, endpoint, args, body, options
+    result: EventStreamAsync[T] = (
+        await _invoke_async(config, endpoint, args, body, options)
+    )[0]
+    return result
+
+
+def exchange(
+    config: Config,
+    endpoint: Endpoint[T],
+    args: Sequence[Any],
+    body: Any,
+    options: Call,
+    url: Optional[str] = None,
+) -> Tuple[T, httpx.Response]:
+    """What `call` returns, with the response it came from (for its headers); `url` replaces the
+    endpoint's URL and query (a next page's link)."""
+    result: Tuple[T, httpx.Response] = _invoke(
+        config, endpoint, args, body, options, url
+    )
+    return result
+
+
+async def exchange_async(
+    config: Config,
+    endpoint: Endpoint[T],
+    args: Sequence[Any],
+    body: Any,
+    options: Call,
+    url: Optional[str] = None,
+) -> Tuple[T, httpx.Response]:
+    result: Tuple[T, httpx.Response] = await _invoke_async(
+        config, endpoint, args, body, options, url
     )
     return result
 
@@ -610,9 +643,10 @@ def _invoke(
     args: Sequence[Any],
     body: Any,
     options: Call,
-) -> Any:
+    url: Optional[str] = None,
+) -> Tuple[Any, httpx.Response]:
     client = config.client
-    request = build_request(config, client, endpoint, args, body, options)
+    request = build_request(config, client, endpoint, args, body, options, url)
     hooks = config.hooks
     context = (
         _context(config, endpoint, options)
@@ -647,12 +681,13 @@ def _invoke(
             if not _is_event_stream(response):
                 _read(response)
                 raise _not_a_stream(response)
-            return EventStream(response, endpoint.stream_decoder(), endpoint.sentinel)
+            events = EventStream(response, endpoint.stream_decoder(), endpoint.sentinel)
+            return events, response
         if endpoint.kind == "raw":
-            return response
+            return response, response
         if streamed:
             response.read()
-        return _result(endpoint, response)
+        return _result(endpoint, response), response
     if streamed:
         _read(response)
     error = _error(endpoint, response)
@@ -667,9 +702,10 @@ async def _invoke_async(
     args: Sequence[Any],
     body: Any,
     options: Call,
-) -> Any:
+    url: Optional[str] = None,
+) -> Tuple[Any, httpx.Response]:
     client = config.async_client
-    request = build_request(config, client, endpoint, args, body, options)
+    request = build_request(config, client, endpoint, args, body, options, url)
     hooks = config.hooks
     context = (
         _context(config, endpoint, options)
@@ -704,14 +740,15 @@ async def _invoke_async(
             if not _is_event_stream(response):
                 await _aread(response)
                 raise _not_a_stream(response)
-            return EventStreamAsync(
+            events_async = EventStreamAsync(
                 response, endpoint.stream_decoder(), endpoint.sentinel
             )
+            return events_async, response
         if endpoint.kind == "raw":
-            return response
+            return response, response
         if streamed:
             await response.aread()
-        return _result(endpoint, response)
+        return _result(endpoint, response), response
     if streamed:
         await _aread(response)
     error = _error(endpoint, response)
