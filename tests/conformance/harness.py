@@ -232,20 +232,22 @@ def _read_method(function: Callable[..., Any], label: str, bound: Callable[..., 
         if isinstance(node, ast.FunctionDef)
         and (node.decorator_list[0] if node.decorator_list else node).lineno == line
     )
+    # The runner's call (`_client.call`, `_client.stream`, `_pagination.call`, ...): the one whose second argument is
+    # the module's Endpoint, then the parameters' tuple and the body.
     call = next(
         (
             node
             for node in ast.walk(tree)
             if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "_client"
+            and len(node.args) >= 4
+            and isinstance(node.args[1], ast.Name)
+            and hasattr(getattr(module, node.args[1].id, None), "operation_id")
         ),
         None,
     )
     if call is None:
         return None
-    _config, constant, params, body, _options = call.args
+    constant, params, body = call.args[1:4]
     assert isinstance(constant, ast.Name) and isinstance(params, ast.Tuple)
     endpoint = getattr(module, constant.id)
     names = [element.id for element in params.elts if isinstance(element, ast.Name)]
