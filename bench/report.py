@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 from .generation import FORMATTERS, REBUILD_DOC, SMALL_CHANGE, Doc, Rebuild, Result, SourceLines, gen_tool
@@ -247,6 +248,10 @@ class Report:
         if self.imports:
             lines += self._imports()
         lines += self._method()
+        # The conformance run is its own command (`python -m bench.conformance`): its last table is kept, not re-run.
+        conformance = Path(__file__).resolve().parent / "CONFORMANCE.md"
+        if not self.smoke and conformance.is_file():
+            lines += ["", *conformance.read_text(encoding="utf-8").rstrip().splitlines()]
         return "\n".join(lines).rstrip() + "\n"
 
     def _generation(self) -> list[str]:

@@ -297,6 +297,14 @@ class SchemaConverter:
         if isinstance(enum, list) and None in enum and len(enum) > 1:
             nullable = True
             body = {**body, "enum": [v for v in enum if v is not None]}
+        all_of = body.get("allOf")
+        if isinstance(all_of, list) and len(all_of) > 1:
+            # A part that only annotates (`allOf: [{type: string}, {nullable: false}]`, as Box writes them) constrains
+            # nothing: without it a one-part allOf is its part, not an object model.
+            kept = [part for part in all_of if not _annotation_only(part)]
+            if kept and len(kept) < len(all_of):
+                body = {**body, "allOf": kept}
+                nullable = nullable or any(part.get("nullable") is True for part in all_of if _annotation_only(part))
         return nullable, body
 
     def _classify(self, schema: Any) -> t.DeclKind:
@@ -709,6 +717,15 @@ def _single_member(s: Schema) -> tuple[str, Schema] | None:
         ):
             return key, members[0]
     return None
+
+
+_ANNOTATIONS = frozenset(
+    {"nullable", "description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "externalDocs"}
+)
+
+
+def _annotation_only(s: Any) -> bool:
+    return isinstance(s, dict) and all(key in _ANNOTATIONS or key.startswith("x-") for key in s)
 
 
 def _untyped(s: Schema) -> bool:

@@ -169,6 +169,10 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
     arguments.sort(key=lambda a: a.default is not None)
 
     success = next((r for r in op.responses if r.status.startswith("2")), None)
+    if success is None:
+        # Without a 2xx response, `default` describes the success too (what to accept, what to parse), unless it
+        # is a typed error.
+        success = next((r for r in op.responses if r.status == "default" and not _is_error(r.type)), None)
     if op.streaming and success is not None and success.type is not None:
         kind, result = "stream", spell(success.type)
         returns, returns_async = f"{spell.use('EventStream')}[{result}]", f"{spell.use('EventStreamAsync')}[{result}]"
@@ -247,6 +251,10 @@ def operation_view(op: t.Operation, declarations: dict[str, t.Declaration], spel
         caller="_pagination" if page is not None else "_client",
         page=page,
     )
+
+
+def _is_error(typ: t.Type | None) -> bool:
+    return isinstance(typ, t.Ref) and typ.kind == "error"
 
 
 def _page_view(op: t.Operation, paging: t.Pagination, model: t.Ref, spell: Spelling) -> PageView:
@@ -376,6 +384,10 @@ def operation_doc(
         use = "\n\n    print(res)"
     code = f"{setup}from {api.package} import {api.sdk_class}\n\nwith {api.sdk_class}({auth}) as client:\n{call}{use}"
     success = next((r for r in op.responses if r.status.startswith("2")), None)
+    if success is None:
+        # Without a 2xx response, `default` describes the success too (what to accept, what to parse), unless it
+        # is a typed error.
+        success = next((r for r in op.responses if r.status == "default" and not _is_error(r.type)), None)
     if view.runner == "stream" and success is not None and isinstance(success.type, t.Ref):
         response = f"**EventStream[[models.{success.type.name}](../../models/{success.type.module}.md)]**: iterate it (or use it in `with`) to get the events as they arrive."
     elif view.page is not None and success is not None and isinstance(success.type, t.Ref):
