@@ -76,12 +76,12 @@ _RUNTIME_EXPORTS = (
 _PACKAGE_OWN = (
     ("APIConnectionError", "._runtime.errors"),
     ("APITimeoutError", "._runtime.errors"),
+    ("PaginationLoopError", "._runtime.errors"),
     ("ResponseValidationError", "._runtime.errors"),
     ("SDKError", "._runtime.errors"),
     ("HookContext", "._runtime.hooks"),
     ("Hooks", "._runtime.hooks"),
     ("RawResponse", "._runtime.raw"),
-    ("PaginationLoopError", "._runtime.pagination"),
     ("BackoffStrategy", "._runtime.retries"),
     ("RetryConfig", "._runtime.retries"),
     ("EventStream", "._runtime.sse"),

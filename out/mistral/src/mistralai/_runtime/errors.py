@@ -123,6 +123,11 @@ class APITimeoutError(APIConnectionError):
     of the pool. The httpx exception (an `httpx.TimeoutException`) is `__cause__`."""
 
 
+class PaginationLoopError(SDKError):
+    """The server sent a cursor or a next link it had already sent, or the same page again: going on
+    would ask for the same pages forever."""
+
+
 def transport_error(exc: httpx.HTTPError) -> SDKError:
     """The SDK's exception for an httpx one; raise it `from exc`."""
     described = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

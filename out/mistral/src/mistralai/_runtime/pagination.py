@@ -30,18 +30,13 @@ from typing_extensions import Self
 
 from . import client as _client
 from .config import Config
-from .errors import SDKError
+from .errors import PaginationLoopError
 from .unset import Unset
 
 I = TypeVar("I")  # noqa: E741 - the item type
 T = TypeVar("T", bound="Page[Any]")
 
 Steps = Sequence[Union[str, int]]
-
-
-class PaginationLoopError(SDKError):
-    """The server sent a cursor or a next link it had already sent, or the same page again: going on
-    would ask for the same pages forever."""
 
 
 class Paging:

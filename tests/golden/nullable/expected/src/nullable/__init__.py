@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, List
 from . import models as models
 from ._runtime.errors import APIConnectionError as APIConnectionError
 from ._runtime.errors import APITimeoutError as APITimeoutError
+from ._runtime.errors import PaginationLoopError as PaginationLoopError
 from ._runtime.errors import ResponseValidationError as ResponseValidationError
 from ._runtime.errors import SDKError as SDKError
 from ._runtime.hooks import HookContext as HookContext
 from ._runtime.hooks import Hooks as Hooks
 from ._runtime.raw import RawResponse as RawResponse
-from ._runtime.pagination import PaginationLoopError as PaginationLoopError
 from ._runtime.retries import BackoffStrategy as BackoffStrategy
 from ._runtime.retries import RetryConfig as RetryConfig
 from ._runtime.sse import EventStream as EventStream
@@ -50,12 +50,12 @@ __all__ = [
     "models",
     "APIConnectionError",
     "APITimeoutError",
+    "PaginationLoopError",
     "ResponseValidationError",
     "SDKError",
     "HookContext",
     "Hooks",
     "RawResponse",
-    "PaginationLoopError",
     "BackoffStrategy",
     "RetryConfig",
     "EventStream",
