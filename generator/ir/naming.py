@@ -24,7 +24,7 @@ PYDANTIC_RESERVED = frozenset(
 SHADOWED = frozenset(
     """
     List Dict Any Union Literal Optional Nullable OptionalNullable UNSET Unset BaseModel TypedDict
-    NotRequired Annotated Field Number date datetime bool int float str bytes
+    NotRequired Annotated Field Number DateInUnion DateTimeInUnion date datetime bool int float str bytes
     """.split()
 )
 
@@ -34,7 +34,7 @@ RESERVED_TYPE_NAMES = frozenset(
     BaseModel Unset UNSET Nullable Optional OptionalNullable List Dict Any Union Literal TypedDict
     NotRequired Annotated Discriminator Tag OpenStrEnum OpenIntEnum UnknownVariant date datetime
     None True False File FileTypedDict TypeAlias TypeAliasType TYPE_CHECKING SDKError
-    ResponseValidationError APIConnectionError APITimeoutError UNKNOWN_TAG Field Number
+    ResponseValidationError APIConnectionError APITimeoutError UNKNOWN_TAG Field Number DateInUnion DateTimeInUnion
     """.split()
 )
 

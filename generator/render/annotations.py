@@ -48,6 +48,7 @@ _SOURCES = {
     **dict.fromkeys(("raw", "raw_async"), "._runtime.raw"),
     **dict.fromkeys(("EventStream", "EventStreamAsync"), "._runtime.sse"),
     **dict.fromkeys(("UNSET", "Nullable", "Number", "OptionalNullable", "BaseModel"), "._runtime.types"),
+    **dict.fromkeys(("DateInUnion", "DateTimeInUnion"), "._runtime.types"),
     **dict.fromkeys(("OpenStrEnum", "OpenIntEnum", "UnknownVariant", "UNKNOWN_TAG", "discriminate"), "._runtime.types"),
 }
 _MODULES = {"httpx"}  # imported whole
@@ -163,6 +164,8 @@ class Spelling:
                 return self.use("StrictBool")
             if typ.name == "float" and not self.docs:
                 return self.use("Number")
+            if in_union and not typed_dict and not self.docs and typ.name in ("date", "datetime"):
+                return self.use("DateInUnion" if typ.name == "date" else "DateTimeInUnion")
             spelled = _PRIMITIVES[typ.name]
             return self.use(spelled) if spelled in _SOURCES else spelled
         if isinstance(typ, t.ListOf):

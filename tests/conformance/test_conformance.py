@@ -64,13 +64,6 @@ EXPECTED: dict[tuple[str, str, str], tuple[str, str]] = {
     **{
         ("opc-baseline-openapi-3_1.yaml", op, stage): why
         for op, stage, why in [
-            ("bodies.refs", "request", ("gen", "anyOf [date-time, date]: a date is sent as a naive datetime")),
-            ("tests.callback_test", "request", ("gen", "anyOf [date-time, date]: a date is sent as a naive datetime")),
-            (
-                "tests.json_body",
-                "request",
-                ("gen", "anyOf [date-time, date]: a date is sent as a naive datetime"),
-            ),
             ("config.content_type_override", "request", ("Prism", "the request crashes Prism 5.16")),
             ("config.content_type_override", "response", ("Prism", "Prism, restarted, answers it with a 500")),
             ("models.allof", "response", ("Prism", "Prism's faker breaks oneOf: a 500, nothing to parse")),

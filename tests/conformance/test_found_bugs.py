@@ -96,3 +96,24 @@ def test_a_default_only_response_is_the_success(found: Any) -> None:
     assert seen[0].headers["accept"] == "text/plain"
     assert isinstance(response, httpx.Response)
     assert response.read() == b"all good"
+
+
+def test_a_union_of_date_time_and_date_keeps_each_its_own_values() -> None:
+    # Found by the conformance run (opc-baseline-openapi-3_1, anyOf [date-time, date]): "2000-01-01" was read as a
+    # naive datetime and sent as 2000-01-01T00:00:00, which is neither; the other order read a midnight date-time as a
+    # date.
+    from datetime import date, datetime, timezone
+    from typing import Union
+
+    import pydantic
+
+    from generator.runtime.types import DateInUnion, DateTimeInUnion
+    for members in ((DateTimeInUnion, DateInUnion), (DateInUnion, DateTimeInUnion)):
+        adapter = pydantic.TypeAdapter(Union[members])  # type: ignore[valid-type]
+        assert adapter.validate_python("2000-01-01") == date(2000, 1, 1)
+        assert adapter.validate_json('"2000-01-01"') == date(2000, 1, 1)
+        midnight = adapter.validate_python("2000-01-01T00:00:00Z")
+        assert midnight == datetime(2000, 1, 1, tzinfo=timezone.utc) and isinstance(midnight, datetime)
+        assert type(adapter.validate_python(datetime(2000, 1, 1))) is datetime
+        assert type(adapter.validate_python(date(2000, 1, 1))) is date
+        assert adapter.dump_python(adapter.validate_python("2000-01-01"), mode="json") == "2000-01-01"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import Enum, IntEnum
 from typing import (
     TYPE_CHECKING,
@@ -28,6 +29,8 @@ __all__ = [
     "Unset",
     "Nullable",
     "Number",
+    "DateInUnion",
+    "DateTimeInUnion",
     "Optional",
     "OptionalNullable",
     "BaseModel",
@@ -103,6 +106,29 @@ if TYPE_CHECKING:
     Number: TypeAlias = float
 else:
     Number = Annotated[Union[int, float], _Number()]
+
+
+def _calendar_date(value: Any) -> Any:
+    # A date's own forms only: pydantic's lax date also takes a midnight datetime (or its text),
+    # which the union's datetime member must get.
+    if isinstance(value, datetime) or (isinstance(value, str) and len(value) != 10):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return value
+
+
+def _point_in_time(value: Any) -> Any:
+    # And a datetime's only: pydantic's lax datetime takes "2000-01-01" as midnight.
+    if (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and len(value) == 10
+    ):
+        raise ValueError("not a date-time")
+    return value
+
+
+# `format: date` and `format: date-time` as members of a union, where each must take its own
+# values only (anyOf [date-time, date] would read "2000-01-01" as a datetime otherwise).
+DateInUnion = Annotated[date, pydantic.BeforeValidator(_calendar_date)]
+DateTimeInUnion = Annotated[datetime, pydantic.BeforeValidator(_point_in_time)]
 
 
 class BaseModel(pydantic.BaseModel):
