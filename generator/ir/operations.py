@@ -62,9 +62,9 @@ class OperationBuilder:
         self._webhooks()
         # Method names must be unique within a group, and differ from the group's subgroups and from the names every
         # group has (`with_raw_response`); the first in spec order keeps its name.
-        subgroups = sorted({".".join(op.group[:depth]) for op in operations for depth in range(2, len(op.group) + 1)})
-        subgroups += sorted({".".join(op.group) + ".with_raw_response" for op in operations})
-        keys = unique([*subgroups, *(".".join(op.group) + "." + op.method_name for op in operations)])[len(subgroups) :]
+        taken = sorted({".".join(op.group[:depth]) for op in operations for depth in range(2, len(op.group) + 1)})
+        taken += sorted({".".join(op.group) + ".with_raw_response" for op in operations})
+        keys = unique([*taken, *(".".join(op.group) + "." + op.method_name for op in operations)])[len(taken) :]
         result = []
         self.sources = [(op, op_ptr) for _, _, op, _, op_ptr in found_all]
         for op, key, op_ptr in zip(operations, keys, pointers, strict=True):
